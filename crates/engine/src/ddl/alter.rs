@@ -1,0 +1,812 @@
+//! ALTER TABLE: every subcommand runs against the table as the previous one left it; the
+//! statement is atomic (the session discards the scratch catalog on error).
+
+use super::constraint::{add_constraint, PendingConstraint};
+use super::drop::drop_object;
+use crate::deps::{dependents, describe, Obj};
+use crate::error::{PgError, PgResult};
+use crate::expr;
+use crate::session::{written, Ctx};
+use crate::types::format_type;
+use pg_query::protobuf::{self, AlterTableType as AT, DropBehavior, ObjectType};
+use pg_query::NodeEnum;
+use schemasim_catalog::{ConstraintKind, Identity, QualName, Relation};
+
+/// `ALTER TABLE` (also `ALTER INDEX/VIEW/SEQUENCE/MATERIALIZED VIEW ...` forms that reach it).
+pub fn alter_table(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterTableStmt) -> PgResult<()> {
+    let rv = stmt
+        .relation
+        .as_ref()
+        .ok_or_else(|| PgError::new("42601", "missing relation"))?;
+    let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
+        if stmt.missing_ok {
+            ctx.notice(format!(
+                "relation \"{}\" does not exist, skipping",
+                written(rv)
+            ));
+            return Ok(());
+        }
+        return Err(PgError::undefined_table(&written(rv)));
+    };
+    let objtype = ObjectType::try_from(stmt.objtype).unwrap_or(ObjectType::ObjectTable);
+    if !matches!(ctx.catalog.relations.get(&qn), Some(Relation::Table(_))) {
+        return alter_non_table(ctx, &qn, stmt, objtype);
+    }
+    for cmd in &stmt.cmds {
+        if let Some(NodeEnum::AlterTableCmd(c)) = cmd.node.as_ref() {
+            alter_cmd(ctx, &qn, c)?;
+        }
+    }
+    Ok(())
+}
+
+fn alter_non_table(
+    ctx: &mut Ctx<'_>,
+    qn: &QualName,
+    stmt: &protobuf::AlterTableStmt,
+    objtype: ObjectType,
+) -> PgResult<()> {
+    for cmd in &stmt.cmds {
+        let Some(NodeEnum::AlterTableCmd(c)) = cmd.node.as_ref() else {
+            continue;
+        };
+        match AT::try_from(c.subtype).unwrap_or(AT::Undefined) {
+            AT::AtChangeOwner
+            | AT::AtSetRelOptions
+            | AT::AtResetRelOptions
+            | AT::AtSetTableSpace
+            | AT::AtSetStatistics => {}
+            AT::AtColumnDefault
+                if matches!(ctx.catalog.relations.get(qn), Some(Relation::View(_))) =>
+            {
+                ctx.not_simulated("column defaults on views are not simulated");
+            }
+            AT::AtAttachPartition if objtype == ObjectType::ObjectIndex => {
+                // ALTER INDEX parent ATTACH PARTITION child: the child index becomes part of the parent.
+                if let Some(Relation::Index(i)) = ctx.catalog.relations.get_mut(qn) {
+                    i.only = false;
+                }
+            }
+            other => {
+                let noun = ctx
+                    .catalog
+                    .relations
+                    .get(qn)
+                    .map_or("relation", |r| r.kind_noun());
+                return Err(PgError::wrong_object_type(
+                    &qn.name,
+                    &format!("a table ({} {:?} not supported)", noun, other),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn table_mut<'c>(ctx: &'c mut Ctx<'_>, qn: &QualName) -> &'c mut schemasim_catalog::Table {
+    ctx.catalog
+        .table_mut(qn)
+        .expect("alter_table resolved a table")
+}
+
+fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
+    let subtype = AT::try_from(cmd.subtype).unwrap_or(AT::Undefined);
+    let table_name = qn.name.clone();
+    let cascade = DropBehavior::try_from(cmd.behavior) == Ok(DropBehavior::DropCascade);
+    let column_exists = |ctx: &Ctx<'_>, name: &str| {
+        ctx.catalog
+            .table(qn)
+            .is_some_and(|t| t.column(name).is_some())
+    };
+    let require_column = |ctx: &Ctx<'_>, name: &str| -> PgResult<()> {
+        if column_exists(ctx, name) {
+            Ok(())
+        } else {
+            Err(PgError::undefined_column_of(name, &table_name))
+        }
+    };
+    match subtype {
+        AT::AtAddColumn => {
+            let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+            else {
+                return Ok(());
+            };
+            if column_exists(ctx, &def.colname) {
+                if cmd.missing_ok {
+                    ctx.notice(format!(
+                        "column \"{}\" of relation \"{}\" already exists, skipping",
+                        def.colname, table_name
+                    ));
+                    return Ok(());
+                }
+                return Err(PgError::duplicate_column(&def.colname, &table_name));
+            }
+            let mut pending = Vec::new();
+            let (mut column, serial) = super::table::column_from_def(ctx, qn, def, &mut pending)?;
+            if let Some(base) = serial {
+                let seq = super::sequence::create_serial_sequence(ctx, qn, &column.name, &base)?;
+                column.default = Some(format!(
+                    "nextval('{}'::regclass)",
+                    super::regclass_text(&seq)
+                ));
+                column.not_null = true;
+            }
+            let identity = column.identity.is_some();
+            let name = column.name.clone();
+            table_mut(ctx, qn).columns.push(column.clone());
+            if identity {
+                super::sequence::create_identity_sequence(ctx, qn, &name)?;
+            }
+            // Partitions and inheritance children get the column too.
+            for child in children(ctx, qn) {
+                if let Some(t) = ctx.catalog.table_mut(&child) {
+                    if t.column(&name).is_none() {
+                        let mut c = column.clone();
+                        c.inherited = true;
+                        t.columns.push(c);
+                    }
+                }
+            }
+            pending.sort_by_key(|p| p.creation_rank());
+            for p in pending {
+                add_constraint(ctx, qn, p, false)?;
+            }
+        }
+        AT::AtDropColumn => {
+            if !column_exists(ctx, &cmd.name) {
+                if cmd.missing_ok {
+                    ctx.notice(format!(
+                        "column \"{}\" of relation \"{}\" does not exist, skipping",
+                        cmd.name, table_name
+                    ));
+                    return Ok(());
+                }
+                return Err(PgError::undefined_column_of(&cmd.name, &table_name));
+            }
+            if ctx
+                .catalog
+                .table(qn)
+                .and_then(|t| t.column(&cmd.name))
+                .is_some_and(|c| c.inherited)
+            {
+                return Err(PgError::new(
+                    "42P16",
+                    format!("cannot drop inherited column \"{}\"", cmd.name),
+                ));
+            }
+            drop_object(ctx, Obj::Column(qn.clone(), cmd.name.clone()), cascade)?;
+            for child in children(ctx, qn) {
+                if let Some(t) = ctx.catalog.table_mut(&child) {
+                    t.columns.retain(|c| !(c.name == cmd.name && c.inherited));
+                }
+            }
+        }
+        AT::AtColumnDefault => {
+            require_column(ctx, &cmd.name)?;
+            let default = match cmd.def.as_ref() {
+                Some(d) => {
+                    super::table::check_default_expr(d)?;
+                    Some(expr::deparse_expr(d)?)
+                }
+                None => None,
+            };
+            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            if col.identity.is_some() && default.is_some() {
+                return Err(PgError::new(
+                    "42601",
+                    format!(
+                        "column \"{}\" of relation \"{}\" is an identity column",
+                        cmd.name, table_name
+                    ),
+                )
+                .with_hint("Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead."));
+            }
+            if col.generated.is_some() {
+                return Err(PgError::new(
+                    "42601",
+                    format!(
+                        "column \"{}\" of relation \"{}\" is a generated column",
+                        cmd.name, table_name
+                    ),
+                ));
+            }
+            col.default = default.clone();
+            for child in children(ctx, qn) {
+                if let Some(c) = ctx
+                    .catalog
+                    .table_mut(&child)
+                    .and_then(|t| t.column_mut(&cmd.name))
+                {
+                    c.default = default.clone();
+                }
+            }
+        }
+        AT::AtDropNotNull => {
+            require_column(ctx, &cmd.name)?;
+            let in_pk = ctx.catalog.table(qn).and_then(|t| t.primary_key()).is_some_and(|pk| {
+                matches!(&pk.kind, ConstraintKind::PrimaryKey { columns, .. } if columns.contains(&cmd.name))
+            });
+            if in_pk {
+                return Err(PgError::new(
+                    "42P16",
+                    format!("column \"{}\" is in a primary key", cmd.name),
+                ));
+            }
+            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            if col.identity.is_some() {
+                return Err(PgError::new(
+                    "42P16",
+                    format!(
+                        "column \"{}\" of relation \"{}\" is an identity column",
+                        cmd.name, table_name
+                    ),
+                ));
+            }
+            col.not_null = false;
+            for child in children(ctx, qn) {
+                if let Some(c) = ctx
+                    .catalog
+                    .table_mut(&child)
+                    .and_then(|t| t.column_mut(&cmd.name))
+                {
+                    c.not_null = false;
+                }
+            }
+        }
+        AT::AtSetNotNull => {
+            require_column(ctx, &cmd.name)?;
+            table_mut(ctx, qn)
+                .column_mut(&cmd.name)
+                .expect("checked")
+                .not_null = true;
+            for child in children(ctx, qn) {
+                if let Some(c) = ctx
+                    .catalog
+                    .table_mut(&child)
+                    .and_then(|t| t.column_mut(&cmd.name))
+                {
+                    c.not_null = true;
+                }
+            }
+        }
+        AT::AtAlterColumnType => alter_column_type(ctx, qn, cmd)?,
+        AT::AtAddConstraint => {
+            let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+            else {
+                return Ok(());
+            };
+            add_constraint(
+                ctx,
+                qn,
+                PendingConstraint::table_level((**con).clone()),
+                false,
+            )?;
+        }
+        AT::AtDropConstraint => {
+            let exists = ctx
+                .catalog
+                .table(qn)
+                .is_some_and(|t| t.constraint(&cmd.name).is_some());
+            if !exists {
+                if cmd.missing_ok {
+                    ctx.notice(format!(
+                        "constraint \"{}\" of relation \"{}\" does not exist, skipping",
+                        cmd.name, table_name
+                    ));
+                    return Ok(());
+                }
+                return Err(PgError::new(
+                    "42704",
+                    format!(
+                        "constraint \"{}\" of relation \"{}\" does not exist",
+                        cmd.name, table_name
+                    ),
+                ));
+            }
+            drop_object(ctx, Obj::Constraint(qn.clone(), cmd.name.clone()), cascade)?;
+        }
+        AT::AtValidateConstraint => {
+            let t = table_mut(ctx, qn);
+            match t.constraints.iter_mut().find(|c| c.name == cmd.name) {
+                Some(c) => c.validated = true,
+                None => {
+                    return Err(PgError::new(
+                        "42704",
+                        format!(
+                            "constraint \"{}\" of relation \"{}\" does not exist",
+                            cmd.name, table_name
+                        ),
+                    ))
+                }
+            }
+        }
+        AT::AtAlterConstraint => {
+            if let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+            {
+                let t = table_mut(ctx, qn);
+                match t.constraints.iter_mut().find(|c| c.name == con.conname) {
+                    Some(c) => {
+                        c.deferrable = con.deferrable;
+                        c.initially_deferred = con.initdeferred;
+                    }
+                    None => {
+                        return Err(PgError::new(
+                            "42704",
+                            format!(
+                                "constraint \"{}\" of relation \"{}\" does not exist",
+                                con.conname, table_name
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
+        AT::AtEnableRowSecurity => table_mut(ctx, qn).rls_enabled = true,
+        AT::AtDisableRowSecurity => table_mut(ctx, qn).rls_enabled = false,
+        AT::AtForceRowSecurity => table_mut(ctx, qn).rls_forced = true,
+        AT::AtNoForceRowSecurity => table_mut(ctx, qn).rls_forced = false,
+        AT::AtEnableTrig | AT::AtDisableTrig | AT::AtEnableAlwaysTrig | AT::AtEnableReplicaTrig => {
+            let state = match subtype {
+                AT::AtEnableTrig => 'O',
+                AT::AtDisableTrig => 'D',
+                AT::AtEnableAlwaysTrig => 'A',
+                _ => 'R',
+            };
+            let t = table_mut(ctx, qn);
+            match t.triggers.iter_mut().find(|tr| tr.name == cmd.name) {
+                Some(tr) => tr.enabled = state,
+                None => {
+                    return Err(PgError::new(
+                        "42704",
+                        format!(
+                            "trigger \"{}\" for table \"{}\" does not exist",
+                            cmd.name, table_name
+                        ),
+                    ))
+                }
+            }
+        }
+        AT::AtEnableTrigAll
+        | AT::AtDisableTrigAll
+        | AT::AtEnableTrigUser
+        | AT::AtDisableTrigUser => {
+            let state = if matches!(subtype, AT::AtEnableTrigAll | AT::AtEnableTrigUser) {
+                'O'
+            } else {
+                'D'
+            };
+            for tr in &mut table_mut(ctx, qn).triggers {
+                tr.enabled = state;
+            }
+        }
+        AT::AtAddIdentity => {
+            require_column(ctx, &cmd.name)?;
+            let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+            else {
+                return Ok(());
+            };
+            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            if col.identity.is_some() {
+                return Err(PgError::new(
+                    "42P16",
+                    format!(
+                        "column \"{}\" of relation \"{}\" is already an identity column",
+                        cmd.name, table_name
+                    ),
+                ));
+            }
+            if col.default.is_some() {
+                return Err(PgError::new(
+                    "42P16",
+                    format!(
+                        "column \"{}\" of relation \"{}\" already has a default value",
+                        cmd.name, table_name
+                    ),
+                ));
+            }
+            if !col.not_null {
+                return Err(PgError::new(
+                    "55000",
+                    format!("column \"{}\" of relation \"{}\" must be declared NOT NULL before identity can be added", cmd.name, table_name),
+                ));
+            }
+            col.identity = Some(if con.generated_when == "a" {
+                Identity::Always
+            } else {
+                Identity::ByDefault
+            });
+            super::sequence::create_identity_sequence(ctx, qn, &cmd.name)?;
+        }
+        AT::AtSetIdentity => {
+            require_column(ctx, &cmd.name)?;
+            if let Some(NodeEnum::List(l)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                for item in &l.items {
+                    if let Some(NodeEnum::DefElem(d)) = item.node.as_ref() {
+                        if d.defname == "generated" {
+                            let always = matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Integer(i)) if i.ival == 1);
+                            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+                            col.identity = Some(if always {
+                                Identity::Always
+                            } else {
+                                Identity::ByDefault
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        AT::AtDropIdentity => {
+            require_column(ctx, &cmd.name)?;
+            let had = table_mut(ctx, qn)
+                .column_mut(&cmd.name)
+                .expect("checked")
+                .identity
+                .take()
+                .is_some();
+            if !had {
+                if cmd.missing_ok {
+                    ctx.notice(format!(
+                        "column \"{}\" of relation \"{}\" is not an identity column, skipping",
+                        cmd.name, table_name
+                    ));
+                } else {
+                    return Err(PgError::new(
+                        "55000",
+                        format!(
+                            "column \"{}\" of relation \"{}\" is not an identity column",
+                            cmd.name, table_name
+                        ),
+                    ));
+                }
+            } else {
+                let seqs: Vec<QualName> = ctx
+                    .catalog
+                    .relations
+                    .values()
+                    .filter_map(|r| match r {
+                        Relation::Sequence(s)
+                            if s.identity
+                                && s.owned_by.as_ref() == Some(&(qn.clone(), cmd.name.clone())) =>
+                        {
+                            Some(s.name.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for s in seqs {
+                    ctx.catalog.relations.remove(&s);
+                }
+            }
+        }
+        AT::AtDropExpression => {
+            require_column(ctx, &cmd.name)?;
+            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            if col.generated.take().is_none() && !cmd.missing_ok {
+                return Err(PgError::new(
+                    "55000",
+                    format!(
+                        "column \"{}\" of relation \"{}\" is not a stored generated column",
+                        cmd.name, table_name
+                    ),
+                ));
+            }
+        }
+        AT::AtSetExpression => {
+            require_column(ctx, &cmd.name)?;
+            if let Some(d) = cmd.def.as_ref() {
+                let text = expr::deparse_expr(d)?;
+                table_mut(ctx, qn)
+                    .column_mut(&cmd.name)
+                    .expect("checked")
+                    .generated = Some(text);
+            }
+        }
+        AT::AtSetStatistics => {
+            require_column(ctx, &cmd.name)?;
+            let value = match cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                Some(NodeEnum::Integer(i)) => Some(i.ival),
+                _ => None,
+            };
+            table_mut(ctx, qn)
+                .column_mut(&cmd.name)
+                .expect("checked")
+                .statistics = value;
+        }
+        AT::AtSetStorage => {
+            require_column(ctx, &cmd.name)?;
+            if let Some(NodeEnum::String(s)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                table_mut(ctx, qn)
+                    .column_mut(&cmd.name)
+                    .expect("checked")
+                    .storage = Some(s.sval.clone());
+            }
+        }
+        AT::AtSetCompression => {
+            require_column(ctx, &cmd.name)?;
+            if let Some(NodeEnum::String(s)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                table_mut(ctx, qn)
+                    .column_mut(&cmd.name)
+                    .expect("checked")
+                    .compression = Some(s.sval.clone());
+            }
+        }
+        AT::AtSetRelOptions | AT::AtResetRelOptions => {
+            if let Some(NodeEnum::List(l)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                let opts = super::reloptions(&l.items);
+                let t = table_mut(ctx, qn);
+                for o in opts {
+                    let key = o.split('=').next().unwrap_or("").to_string();
+                    t.options
+                        .retain(|x| x.split('=').next() != Some(key.as_str()));
+                    if subtype == AT::AtSetRelOptions {
+                        t.options.push(o);
+                    }
+                }
+            }
+        }
+        AT::AtSetLogged => {
+            table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Permanent
+        }
+        AT::AtSetUnLogged => {
+            table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Unlogged
+        }
+        AT::AtReplicaIdentity => {
+            if let Some(NodeEnum::ReplicaIdentityStmt(r)) =
+                cmd.def.as_ref().and_then(|d| d.node.as_ref())
+            {
+                let text = match r.identity_type.as_str() {
+                    "f" => "FULL".to_string(),
+                    "n" => "NOTHING".to_string(),
+                    "i" => format!("USING INDEX {}", schemasim_catalog::quote_ident(&r.name)),
+                    _ => "DEFAULT".to_string(),
+                };
+                table_mut(ctx, qn).replica_identity = (text != "DEFAULT").then_some(text);
+            }
+        }
+        AT::AtAttachPartition => attach_partition(ctx, qn, cmd)?,
+        AT::AtDetachPartition | AT::AtDetachPartitionFinalize => {
+            if let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+            {
+                if let Some(rv) = &pc.name {
+                    let child = ctx.resolve_table(rv)?;
+                    let t = ctx.catalog.table_mut(&child).expect("resolved");
+                    if t.partition_of.as_ref().is_none_or(|p| &p.parent != qn) {
+                        return Err(PgError::new(
+                            "42P01",
+                            format!(
+                                "relation \"{}\" is not a partition of relation \"{}\"",
+                                rv.relname, table_name
+                            ),
+                        ));
+                    }
+                    t.partition_of = None;
+                    for c in &mut t.columns {
+                        c.inherited = false;
+                    }
+                }
+            }
+        }
+        AT::AtAddInherit => {
+            if let Some(NodeEnum::RangeVar(rv)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                let parent = ctx.resolve_table(rv)?;
+                table_mut(ctx, qn).inherits.push(parent);
+            }
+        }
+        AT::AtDropInherit => {
+            if let Some(NodeEnum::RangeVar(rv)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
+                let parent = ctx.resolve_table(rv)?;
+                table_mut(ctx, qn).inherits.retain(|p| p != &parent);
+            }
+        }
+        AT::AtChangeOwner => {
+            if let Some(role) = &cmd.newowner {
+                table_mut(ctx, qn).owner = Some(role.rolename.clone());
+            }
+        }
+        AT::AtClusterOn
+        | AT::AtDropCluster
+        | AT::AtSetTableSpace
+        | AT::AtSetAccessMethod
+        | AT::AtSetOptions
+        | AT::AtResetOptions => {}
+        other => ctx.not_simulated(format!(
+            "ALTER TABLE subcommand {} is not simulated",
+            other.as_str_name()
+        )),
+    }
+    Ok(())
+}
+
+/// Partitions and inheritance children of `parent`.
+fn children(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
+    ctx.catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::Table(t)
+                if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent)
+                    || t.inherits.contains(parent) =>
+            {
+                Some(t.name.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn attach_partition(
+    ctx: &mut Ctx<'_>,
+    parent: &QualName,
+    cmd: &protobuf::AlterTableCmd,
+) -> PgResult<()> {
+    let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
+        return Ok(());
+    };
+    let Some(rv) = &pc.name else { return Ok(()) };
+    if ctx
+        .catalog
+        .table(parent)
+        .is_some_and(|t| t.partition_by.is_none())
+    {
+        return Err(PgError::new(
+            "42809",
+            format!("table \"{}\" is not partitioned", parent.name),
+        ));
+    }
+    let child = ctx.resolve_table(rv)?;
+    let bound = super::table::partition_bound_text(pc.bound.as_ref())?;
+    let parent_columns = ctx
+        .catalog
+        .table(parent)
+        .map(|t| t.columns.clone())
+        .unwrap_or_default();
+    let t = ctx.catalog.table_mut(&child).expect("resolved");
+    if t.partition_of.is_some() {
+        return Err(PgError::new(
+            "42P17",
+            format!("\"{}\" is already a partition", rv.relname),
+        ));
+    }
+    for pc in &parent_columns {
+        match t.column_mut(&pc.name) {
+            Some(c) => c.inherited = true,
+            None => {
+                return Err(PgError::new(
+                    "42804",
+                    format!(
+                        "table \"{}\" contains column \"{}\" not found in parent \"{}\"",
+                        rv.relname, pc.name, parent.name
+                    ),
+                ))
+            }
+        }
+    }
+    t.partition_of = Some(schemasim_catalog::PartitionOf {
+        parent: parent.clone(),
+        bound,
+    });
+    super::index::clone_parent_indexes(ctx, parent, &child)
+}
+
+/// `ALTER COLUMN ... TYPE`: refused when a view or rule uses the column (0A000); the default
+/// must be castable; indexes and constraints on the column are rebuilt.
+fn alter_column_type(
+    ctx: &mut Ctx<'_>,
+    qn: &QualName,
+    cmd: &protobuf::AlterTableCmd,
+) -> PgResult<()> {
+    let table_name = qn.name.clone();
+    let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
+        return Ok(());
+    };
+    let Some(col) = ctx
+        .catalog
+        .table(qn)
+        .and_then(|t| t.column(&cmd.name))
+        .cloned()
+    else {
+        return Err(PgError::undefined_column_of(&cmd.name, &table_name));
+    };
+    let type_name = def
+        .type_name
+        .as_ref()
+        .ok_or_else(|| PgError::new("42601", "missing type"))?;
+    let new_type = format_type(ctx, type_name)?;
+    let (normal, _) = dependents(&ctx.catalog, &Obj::Column(qn.clone(), cmd.name.clone()));
+    for d in &normal {
+        if let Obj::Relation(v) = d {
+            if matches!(ctx.catalog.relations.get(v), Some(Relation::View(_))) {
+                return Err(PgError::new(
+                    "0A000",
+                    "cannot alter type of a column used by a view or rule",
+                )
+                .with_detail(format!(
+                    "rule _RETURN on {} depends on column \"{}\"",
+                    describe(&ctx.catalog, d),
+                    cmd.name
+                )));
+            }
+        }
+        if let Obj::Policy(t, p) = d {
+            return Err(PgError::new(
+                "0A000",
+                "cannot alter type of a column used in a policy definition",
+            )
+            .with_detail(format!(
+                "policy {p} on table {} depends on column \"{}\"",
+                t.name, cmd.name
+            )));
+        }
+    }
+    if col.generated.is_none() {
+        let used_by_generated = ctx.catalog.table(qn).is_some_and(|t| {
+            t.columns.iter().any(|c| {
+                c.generated
+                    .as_deref()
+                    .is_some_and(|g| crate::deps::text_mentions_column(g, &cmd.name))
+            })
+        });
+        if used_by_generated {
+            return Err(PgError::new(
+                "0A000",
+                "cannot alter type of a column used by a generated column",
+            )
+            .with_detail(format!(
+                "Column \"{}\" is used by generated column.",
+                cmd.name
+            )));
+        }
+    }
+    let has_using = def.raw_default.is_some();
+    let castable = super::casts::assignment_castable(&ctx.catalog, &col.type_name, &new_type);
+    if !has_using && castable == Some(false) {
+        return Err(PgError::new(
+            "42804",
+            format!(
+                "column \"{}\" cannot be cast automatically to type {}",
+                cmd.name,
+                super::casts::display_type(&new_type)
+            ),
+        )
+        .with_hint(format!(
+            "You might need to specify \"USING {}::{}\".",
+            schemasim_catalog::quote_ident(&cmd.name),
+            super::casts::display_type(&new_type)
+        )));
+    }
+    if castable.is_none() && !has_using {
+        ctx.not_simulated(format!(
+            "whether {} casts to {} automatically is not known to schemasim; assumed it does",
+            col.type_name, new_type
+        ));
+    }
+    if let Some(default) = &col.default {
+        if super::casts::default_castable(&ctx.catalog, default, &col.type_name, &new_type)
+            == Some(false)
+        {
+            return Err(PgError::new(
+                "42804",
+                format!(
+                    "default for column \"{}\" cannot be cast automatically to type {}",
+                    cmd.name,
+                    super::casts::display_type(&new_type)
+                ),
+            ));
+        }
+    }
+    let c = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+    c.type_name = new_type.clone();
+    if let Some(coll) = &def.coll_clause {
+        c.collation = Some(crate::types::name_list(&coll.collname).join("."));
+    }
+    for child in children(ctx, qn) {
+        if let Some(cc) = ctx
+            .catalog
+            .table_mut(&child)
+            .and_then(|t| t.column_mut(&cmd.name))
+        {
+            cc.type_name = new_type.clone();
+        }
+    }
+    Ok(())
+}

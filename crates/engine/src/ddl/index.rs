@@ -1,0 +1,268 @@
+//! CREATE INDEX. Unnamed indexes are called `<table>_<columns>_idx` (`_key` when UNIQUE is a
+//! constraint), `expr` standing for an expression; `CONCURRENTLY` cannot run in a transaction
+//! block (25001).
+
+use crate::error::{PgError, PgResult};
+use crate::expr;
+use crate::naming::{choose_relation_name, column_name_addition};
+use crate::session::Ctx;
+use crate::types::name_list;
+use pg_query::protobuf::{self, SortByDir, SortByNulls};
+use pg_query::NodeEnum;
+use schemasim_catalog::{quote_ident, Index, QualName, Relation};
+
+/// One index key as SQL text: `email`, `(lower(email))`, `created_at DESC NULLS LAST`.
+pub fn index_elem_text(elem: &protobuf::IndexElem) -> PgResult<String> {
+    let mut text = if !elem.name.is_empty() {
+        quote_ident(&elem.name)
+    } else if let Some(e) = &elem.expr {
+        format!("({})", expr::deparse_expr(e)?)
+    } else {
+        return Err(PgError::new(
+            "42601",
+            "index element needs a column or expression",
+        ));
+    };
+    if !elem.collation.is_empty() {
+        text.push_str(&format!(
+            " COLLATE {}",
+            name_list(&elem.collation)
+                .iter()
+                .map(|n| quote_ident(n))
+                .collect::<Vec<_>>()
+                .join(".")
+        ));
+    }
+    if !elem.opclass.is_empty() {
+        text.push(' ');
+        text.push_str(&name_list(&elem.opclass).join("."));
+    }
+    match SortByDir::try_from(elem.ordering) {
+        Ok(SortByDir::SortbyDesc) => text.push_str(" DESC"),
+        Ok(SortByDir::SortbyAsc) => text.push_str(" ASC"),
+        _ => {}
+    }
+    match SortByNulls::try_from(elem.nulls_ordering) {
+        Ok(SortByNulls::SortbyNullsFirst) => text.push_str(" NULLS FIRST"),
+        Ok(SortByNulls::SortbyNullsLast) => text.push_str(" NULLS LAST"),
+        _ => {}
+    }
+    Ok(text)
+}
+
+/// `CREATE INDEX`.
+pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<()> {
+    if stmt.concurrent && ctx.in_block {
+        return Err(PgError::new(
+            "25001",
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
+        ));
+    }
+    let rv = stmt
+        .relation
+        .as_ref()
+        .ok_or_else(|| PgError::new("42601", "missing table name"))?;
+    let table_name = ctx.resolve_relation(rv)?;
+    let table = match ctx.catalog.relations.get(&table_name) {
+        Some(Relation::Table(t)) => t.clone(),
+        Some(Relation::View(v)) if v.materialized => {
+            let mut t = schemasim_catalog::Table {
+                name: table_name.clone(),
+                ..Default::default()
+            };
+            t.columns = v
+                .columns
+                .iter()
+                .map(|c| schemasim_catalog::Column::new(c.clone(), ""))
+                .collect();
+            t
+        }
+        _ => {
+            return Err(PgError::wrong_object_type(
+                &rv.relname,
+                "a table or materialized view",
+            ))
+        }
+    };
+    let mut elements = Vec::new();
+    let mut key_columns = Vec::new();
+    let mut name_parts = Vec::new();
+    for p in &stmt.index_params {
+        let Some(NodeEnum::IndexElem(e)) = p.node.as_ref() else {
+            continue;
+        };
+        if !e.name.is_empty() {
+            if table.column(&e.name).is_none() {
+                return Err(PgError::undefined_column(&e.name));
+            }
+            key_columns.push(e.name.clone());
+            name_parts.push(e.name.clone());
+        } else if let Some(x) = &e.expr {
+            for c in expr::column_refs(x) {
+                if table.column(&c).is_none() {
+                    return Err(PgError::undefined_column(&c));
+                }
+                if !key_columns.contains(&c) {
+                    key_columns.push(c);
+                }
+            }
+            name_parts.push(if e.indexcolname.is_empty() {
+                expr_name(x)
+            } else {
+                e.indexcolname.clone()
+            });
+        }
+        elements.push(index_elem_text(e)?);
+    }
+    let mut include = Vec::new();
+    for p in &stmt.index_including_params {
+        if let Some(NodeEnum::IndexElem(e)) = p.node.as_ref() {
+            if table.column(&e.name).is_none() {
+                return Err(PgError::undefined_column(&e.name));
+            }
+            include.push(e.name.clone());
+            name_parts.push(e.name.clone());
+        }
+    }
+    let predicate = match &stmt.where_clause {
+        Some(w) => {
+            for c in expr::column_refs(w) {
+                if table.column(&c).is_none() {
+                    return Err(PgError::undefined_column(&c));
+                }
+            }
+            Some(expr::deparse_expr(w)?)
+        }
+        None => None,
+    };
+    let schema = table_name.schema.clone();
+    let name = if stmt.idxname.is_empty() {
+        let label = if stmt.primary {
+            "pkey"
+        } else if stmt.unique && stmt.isconstraint {
+            "key"
+        } else {
+            "idx"
+        };
+        choose_relation_name(
+            &ctx.catalog,
+            &schema,
+            &table_name.name,
+            Some(&column_name_addition(&name_parts)),
+            label,
+            false,
+            &[],
+        )
+    } else {
+        let qn = QualName::new(schema.clone(), stmt.idxname.clone());
+        if ctx.catalog.relations.contains_key(&qn) {
+            if stmt.if_not_exists {
+                ctx.notice(format!(
+                    "relation \"{}\" already exists, skipping",
+                    stmt.idxname
+                ));
+                return Ok(());
+            }
+            return Err(PgError::duplicate_relation(&stmt.idxname));
+        }
+        stmt.idxname.clone()
+    };
+    let method = if stmt.access_method.is_empty() {
+        "btree".to_string()
+    } else {
+        stmt.access_method.clone()
+    };
+    let seq = ctx.catalog.allocate_seq();
+    let index = Index {
+        name: QualName::new(schema, name),
+        seq,
+        table: table_name.clone(),
+        unique: stmt.unique,
+        nulls_not_distinct: stmt.nulls_not_distinct,
+        method,
+        elements,
+        key_columns,
+        include,
+        predicate,
+        constraint: None,
+        options: super::reloptions(&stmt.options),
+        comment: None,
+        only: !rv.inh,
+    };
+    ctx.catalog
+        .relations
+        .insert(index.name.clone(), Relation::Index(index.clone()));
+    if rv.inh {
+        // An index on a partitioned table is created on every partition too.
+        for partition in partitions_of(ctx, &table_name) {
+            clone_index(ctx, &table_name, &partition, index.clone())?;
+        }
+    }
+    Ok(())
+}
+
+/// The column name PostgreSQL derives for an expression key (FigureColname): the function name,
+/// else `expr`.
+fn expr_name(e: &protobuf::Node) -> String {
+    match e.node.as_ref() {
+        Some(NodeEnum::FuncCall(fc)) => name_list(&fc.funcname)
+            .pop()
+            .unwrap_or_else(|| "expr".into()),
+        Some(NodeEnum::TypeCast(tc)) => tc
+            .arg
+            .as_deref()
+            .map(expr_name)
+            .unwrap_or_else(|| "expr".into()),
+        _ => "expr".into(),
+    }
+}
+
+pub fn partitions_of(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
+    ctx.catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::Table(t) if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent) => {
+                Some(t.name.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A new partition gets a copy of each of its parent's indexes (and PK/UNIQUE constraints).
+pub fn clone_parent_indexes(
+    ctx: &mut Ctx<'_>,
+    parent: &QualName,
+    partition: &QualName,
+) -> PgResult<()> {
+    let indexes: Vec<Index> = ctx
+        .catalog
+        .indexes_of(parent)
+        .into_iter()
+        .cloned()
+        .collect();
+    for index in indexes {
+        clone_index(ctx, parent, partition, index)?;
+    }
+    Ok(())
+}
+
+fn clone_index(
+    ctx: &mut Ctx<'_>,
+    parent: &QualName,
+    partition: &QualName,
+    index: Index,
+) -> PgResult<()> {
+    let constraint = index
+        .constraint
+        .as_ref()
+        .and_then(|c| ctx.catalog.table(parent).and_then(|t| t.constraint(c)))
+        .cloned();
+    super::constraint::add_constraint(
+        ctx,
+        partition,
+        super::constraint::PendingConstraint::copied_index(index, constraint.into_iter().collect()),
+        true,
+    )
+}

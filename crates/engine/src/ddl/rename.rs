@@ -1,0 +1,496 @@
+//! ALTER ... RENAME. PostgreSQL stores expressions by OID, so a rename shows up everywhere the
+//! object is used; here the stored SQL text is rewritten (columns in constraints, indexes,
+//! policies and views; tables in foreign keys, views and triggers).
+
+use crate::error::{PgError, PgResult};
+use crate::expr::rename_identifier;
+use crate::session::{written, Ctx};
+use crate::types::name_list;
+use pg_query::protobuf::{self, ObjectType};
+use pg_query::NodeEnum;
+use schemasim_catalog::{ConstraintKind, QualName, Relation};
+
+fn rename_in_list(list: &mut [String], old: &str, new: &str) {
+    for x in list.iter_mut() {
+        if x == old {
+            *x = new.to_string();
+        }
+    }
+}
+
+/// `ALTER ... RENAME [COLUMN|CONSTRAINT] ... TO ...`.
+pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
+    let kind = ObjectType::try_from(stmt.rename_type).unwrap_or(ObjectType::Undefined);
+    match kind {
+        ObjectType::ObjectTable
+        | ObjectType::ObjectView
+        | ObjectType::ObjectMatview
+        | ObjectType::ObjectIndex
+        | ObjectType::ObjectSequence => {
+            let rv = stmt
+                .relation
+                .as_ref()
+                .ok_or_else(|| PgError::new("42601", "missing name"))?;
+            let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
+                if stmt.missing_ok {
+                    ctx.notice(format!(
+                        "relation \"{}\" does not exist, skipping",
+                        written(rv)
+                    ));
+                    return Ok(());
+                }
+                return Err(PgError::undefined_table(&written(rv)));
+            };
+            rename_relation(ctx, &qn, &stmt.newname)
+        }
+        ObjectType::ObjectColumn => {
+            let rv = stmt
+                .relation
+                .as_ref()
+                .ok_or_else(|| PgError::new("42601", "missing name"))?;
+            let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
+                if stmt.missing_ok {
+                    ctx.notice(format!(
+                        "relation \"{}\" does not exist, skipping",
+                        written(rv)
+                    ));
+                    return Ok(());
+                }
+                return Err(PgError::undefined_table(&written(rv)));
+            };
+            rename_column(ctx, &qn, &stmt.subname, &stmt.newname)
+        }
+        ObjectType::ObjectTabconstraint => {
+            let rv = stmt
+                .relation
+                .as_ref()
+                .ok_or_else(|| PgError::new("42601", "missing name"))?;
+            let qn = ctx.resolve_table(rv)?;
+            rename_constraint(ctx, &qn, &stmt.subname, &stmt.newname)
+        }
+        ObjectType::ObjectType | ObjectType::ObjectDomain => {
+            let names = match stmt.object.as_deref().and_then(|o| o.node.as_ref()) {
+                Some(NodeEnum::List(l)) => name_list(&l.items),
+                Some(NodeEnum::TypeName(t)) => name_list(&t.names),
+                _ => Vec::new(),
+            };
+            let qn = super::types::resolve_type_name(ctx, &names)?;
+            let new = QualName::new(qn.schema.clone(), stmt.newname.clone());
+            if ctx.catalog.type_name_taken(&new) {
+                return Err(PgError::new(
+                    "42710",
+                    format!("type \"{}\" already exists", stmt.newname),
+                ));
+            }
+            let mut t = ctx.catalog.types.remove(&qn).expect("resolved");
+            t.name = new.clone();
+            ctx.catalog.types.insert(new.clone(), t);
+            retype_everywhere(ctx, &qn, &new);
+            Ok(())
+        }
+        ObjectType::ObjectSchema => {
+            let old = stmt.subname.clone();
+            if !ctx.catalog.schemas.contains_key(&old) {
+                return Err(PgError::undefined_schema(&old));
+            }
+            if ctx.catalog.schemas.contains_key(&stmt.newname) {
+                return Err(PgError::new(
+                    "42P06",
+                    format!("schema \"{}\" already exists", stmt.newname),
+                ));
+            }
+            ctx.not_simulated(
+                "ALTER SCHEMA RENAME: objects inside keep their old schema name in schemasim",
+            );
+            let mut s = ctx.catalog.schemas.remove(&old).expect("checked");
+            s.name = stmt.newname.clone();
+            ctx.catalog.schemas.insert(stmt.newname.clone(), s);
+            Ok(())
+        }
+        ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
+            let Some(NodeEnum::ObjectWithArgs(owa)) =
+                stmt.object.as_deref().and_then(|o| o.node.as_ref())
+            else {
+                return Ok(());
+            };
+            let key = super::function::resolve_function(ctx, owa, kind)?
+                .ok_or_else(|| super::function::undefined_function(ctx, owa, kind))?;
+            let mut new_key = key.clone();
+            new_key.name.name = stmt.newname.clone();
+            if ctx.catalog.functions.contains_key(&new_key) {
+                return Err(PgError::new(
+                    "42723",
+                    format!(
+                        "function {} already exists in schema \"{}\"",
+                        new_key, key.name.schema
+                    ),
+                ));
+            }
+            let mut f = ctx.catalog.functions.remove(&key).expect("resolved");
+            f.definition = super::function::retarget_definition(&f.definition, &new_key.name)?;
+            f.key = new_key.clone();
+            ctx.catalog.functions.insert(new_key, f);
+            Ok(())
+        }
+        ObjectType::ObjectPolicy | ObjectType::ObjectTrigger => {
+            let rv = stmt
+                .relation
+                .as_ref()
+                .ok_or_else(|| PgError::new("42601", "missing table"))?;
+            let qn = ctx.resolve_table(rv)?;
+            let t = ctx.catalog.table_mut(&qn).expect("resolved");
+            let (what, found) = if kind == ObjectType::ObjectPolicy {
+                (
+                    "policy",
+                    t.policies
+                        .iter_mut()
+                        .find(|p| p.name == stmt.subname)
+                        .map(|p| &mut p.name),
+                )
+            } else {
+                (
+                    "trigger",
+                    t.triggers
+                        .iter_mut()
+                        .find(|p| p.name == stmt.subname)
+                        .map(|p| &mut p.name),
+                )
+            };
+            match found {
+                Some(n) => {
+                    *n = stmt.newname.clone();
+                    Ok(())
+                }
+                None => Err(PgError::new(
+                    "42704",
+                    format!(
+                        "{what} \"{}\" for table \"{}\" does not exist",
+                        stmt.subname, qn.name
+                    ),
+                )),
+            }
+        }
+        other => {
+            ctx.not_simulated(format!(
+                "RENAME of {} is not simulated",
+                other.as_str_name()
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn rename_relation(ctx: &mut Ctx<'_>, qn: &QualName, new_name: &str) -> PgResult<()> {
+    let new = QualName::new(qn.schema.clone(), new_name);
+    if ctx.catalog.relations.contains_key(&new) || ctx.catalog.types.contains_key(&new) {
+        return Err(PgError::duplicate_relation(new_name));
+    }
+    let mut rel = ctx.catalog.relations.remove(qn).expect("resolved");
+    match &mut rel {
+        Relation::Table(t) => t.name = new.clone(),
+        Relation::View(v) => v.name = new.clone(),
+        Relation::Sequence(s) => s.name = new.clone(),
+        Relation::Index(i) => {
+            i.name = new.clone();
+            // Renaming a constraint's index renames the constraint too.
+            if let Some(con) = i.constraint.clone() {
+                let table = i.table.clone();
+                i.constraint = Some(new_name.to_string());
+                if let Some(t) = ctx.catalog.table_mut(&table) {
+                    if let Some(c) = t.constraints.iter_mut().find(|c| c.name == con) {
+                        c.name = new_name.to_string();
+                        set_constraint_index(&mut c.kind, new_name);
+                    }
+                }
+            }
+        }
+    }
+    let is_table_like = !matches!(rel, Relation::Index(_));
+    ctx.catalog.relations.insert(new.clone(), rel);
+    if !is_table_like {
+        return Ok(());
+    }
+    let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
+    for k in keys {
+        let Some(r) = ctx.catalog.relations.get_mut(&k) else {
+            continue;
+        };
+        match r {
+            Relation::Table(t) => {
+                for c in &mut t.constraints {
+                    if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                        if &fk.ref_table == qn {
+                            fk.ref_table = new.clone();
+                        }
+                    }
+                }
+                if let Some(p) = &mut t.partition_of {
+                    if &p.parent == qn {
+                        p.parent = new.clone();
+                    }
+                }
+                for i in &mut t.inherits {
+                    if i == qn {
+                        *i = new.clone();
+                    }
+                }
+            }
+            Relation::View(v) if v.depends_on.contains(qn) => {
+                v.query = rename_identifier(&v.query, &qn.name, new_name);
+                for d in &mut v.depends_on {
+                    if d == qn {
+                        *d = new.clone();
+                    }
+                }
+                for (t, _) in &mut v.column_deps {
+                    if t == qn {
+                        *t = new.clone();
+                    }
+                }
+            }
+            Relation::Index(i) if &i.table == qn => i.table = new.clone(),
+            Relation::Sequence(s) => {
+                if let Some((t, _)) = &mut s.owned_by {
+                    if t == qn {
+                        *t = new.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn set_constraint_index(kind: &mut ConstraintKind, name: &str) {
+    match kind {
+        ConstraintKind::PrimaryKey { index, .. }
+        | ConstraintKind::Unique { index, .. }
+        | ConstraintKind::Exclude { index, .. } => *index = name.to_string(),
+        _ => {}
+    }
+}
+
+fn rename_constraint(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgResult<()> {
+    let t = ctx.catalog.table(qn).cloned().expect("resolved");
+    let Some(con) = t.constraint(old).cloned() else {
+        return Err(PgError::new(
+            "42704",
+            format!(
+                "constraint \"{old}\" for table \"{}\" does not exist",
+                qn.name
+            ),
+        ));
+    };
+    if t.constraint(new).is_some() {
+        return Err(PgError::new(
+            "42710",
+            format!(
+                "constraint \"{new}\" for relation \"{}\" already exists",
+                qn.name
+            ),
+        ));
+    }
+    if crate::naming::constraint_has_index(&con.kind) {
+        let new_index = QualName::new(qn.schema.clone(), new);
+        if ctx.catalog.relations.contains_key(&new_index) {
+            return Err(PgError::duplicate_relation(new));
+        }
+        return rename_relation(ctx, &QualName::new(qn.schema.clone(), old), new);
+    }
+    let t = ctx.catalog.table_mut(qn).expect("resolved");
+    if let Some(c) = t.constraints.iter_mut().find(|c| c.name == old) {
+        c.name = new.to_string();
+    }
+    Ok(())
+}
+
+/// Column rename: the column and every stored reference to it.
+fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgResult<()> {
+    let rel = ctx.catalog.relations.get(qn).cloned();
+    match rel {
+        Some(Relation::View(mut v)) => {
+            let Some(pos) = v.columns.iter().position(|c| c == old) else {
+                return Err(PgError::undefined_column_of(old, &qn.name));
+            };
+            if v.columns.iter().any(|c| c == new) {
+                return Err(PgError::duplicate_column(new, &qn.name));
+            }
+            v.columns[pos] = new.to_string();
+            v.query = alias_targets(&v.query, &v.columns);
+            ctx.catalog.relations.insert(qn.clone(), Relation::View(v));
+            return Ok(());
+        }
+        Some(Relation::Table(_)) => {}
+        _ => {
+            return Err(PgError::wrong_object_type(
+                &qn.name,
+                "a table, view, materialized view, composite type, index, or foreign table",
+            ))
+        }
+    }
+    let t = ctx.catalog.table_mut(qn).expect("checked");
+    if t.column(new).is_some() {
+        return Err(PgError::duplicate_column(new, &qn.name));
+    }
+    let Some(col) = t.column_mut(old) else {
+        return Err(PgError::undefined_column_of(old, &qn.name));
+    };
+    col.name = new.to_string();
+    for c in &mut t.columns {
+        if let Some(g) = &c.generated {
+            c.generated = Some(rename_identifier(g, old, new));
+        }
+    }
+    for c in &mut t.constraints {
+        match &mut c.kind {
+            ConstraintKind::PrimaryKey {
+                columns, include, ..
+            }
+            | ConstraintKind::Unique {
+                columns, include, ..
+            } => {
+                rename_in_list(columns, old, new);
+                rename_in_list(include, old, new);
+            }
+            ConstraintKind::Check { expr } => *expr = rename_identifier(expr, old, new),
+            ConstraintKind::ForeignKey(fk) => rename_in_list(&mut fk.columns, old, new),
+            ConstraintKind::Exclude { definition, .. } => {
+                *definition = rename_identifier(definition, old, new)
+            }
+        }
+    }
+    for p in &mut t.policies {
+        p.using = p.using.as_deref().map(|e| rename_identifier(e, old, new));
+        p.with_check = p
+            .with_check
+            .as_deref()
+            .map(|e| rename_identifier(e, old, new));
+    }
+    let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
+    for k in keys {
+        let Some(r) = ctx.catalog.relations.get_mut(&k) else {
+            continue;
+        };
+        match r {
+            Relation::Index(i) if &i.table == qn => {
+                rename_in_list(&mut i.key_columns, old, new);
+                rename_in_list(&mut i.include, old, new);
+                for e in &mut i.elements {
+                    *e = rename_identifier(e, old, new);
+                }
+                i.predicate = i
+                    .predicate
+                    .as_deref()
+                    .map(|p| rename_identifier(p, old, new));
+            }
+            Relation::Table(other) => {
+                for c in &mut other.constraints {
+                    if let ConstraintKind::ForeignKey(fk) = &mut c.kind {
+                        if &fk.ref_table == qn {
+                            rename_in_list(&mut fk.ref_columns, old, new);
+                        }
+                    }
+                }
+                if other.partition_of.as_ref().is_some_and(|p| &p.parent == qn)
+                    || other.inherits.contains(qn)
+                {
+                    if let Some(c) = other.column_mut(old) {
+                        c.name = new.to_string();
+                    }
+                }
+            }
+            Relation::View(v) if v.column_deps.iter().any(|(t, c)| t == qn && c == old) => {
+                let aliased = alias_targets(&v.query, &v.columns);
+                v.query = rename_identifier(&aliased, old, new);
+                for (t, c) in &mut v.column_deps {
+                    if t == qn && c == old {
+                        *c = new.to_string();
+                    }
+                }
+            }
+            Relation::Sequence(s) => {
+                if let Some((t, c)) = &mut s.owned_by {
+                    if t == qn && c == old {
+                        *c = new.to_string();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Gives every top-level output column of a view query an explicit alias, so renaming what it
+/// reads keeps the view's column names, as in PostgreSQL.
+fn alias_targets(query: &str, columns: &[String]) -> String {
+    let Ok(mut parsed) = pg_query::parse(query) else {
+        return query.to_string();
+    };
+    let Some(NodeEnum::SelectStmt(select)) = parsed
+        .protobuf
+        .stmts
+        .first_mut()
+        .and_then(|s| s.stmt.as_mut())
+        .and_then(|s| s.node.as_mut())
+    else {
+        return query.to_string();
+    };
+    let star = select.target_list.iter().any(|t| {
+        matches!(t.node.as_ref(), Some(NodeEnum::ResTarget(rt)) if crate::expr::find_all(rt.val.as_deref().unwrap_or(&protobuf::Node::default()), "A_Star").len() + crate::expr::find_all(rt.val.as_deref().unwrap_or(&protobuf::Node::default()), "AStar").len() > 0)
+    });
+    if star || select.target_list.len() != columns.len() {
+        return query.to_string();
+    }
+    for (t, name) in select.target_list.iter_mut().zip(columns) {
+        if let Some(NodeEnum::ResTarget(rt)) = t.node.as_mut() {
+            rt.name = name.clone();
+        }
+    }
+    parsed.deparse().unwrap_or_else(|_| query.to_string())
+}
+
+/// After a type rename, columns, domains and function signatures show the new name.
+fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
+    let (old_text, new_text) = (old.to_string(), new.to_string());
+    let swap = |t: &mut String| {
+        if let Some(rest) = t.strip_prefix(&old_text) {
+            if rest.is_empty() || rest.starts_with('[') || rest.starts_with('(') {
+                *t = format!("{new_text}{rest}");
+            }
+        }
+    };
+    let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
+    for k in keys {
+        if let Some(Relation::Table(t)) = ctx.catalog.relations.get_mut(&k) {
+            for c in &mut t.columns {
+                swap(&mut c.type_name);
+            }
+        }
+    }
+    let type_keys: Vec<QualName> = ctx.catalog.types.keys().cloned().collect();
+    for k in type_keys {
+        if let Some(t) = ctx.catalog.types.get_mut(&k) {
+            match &mut t.kind {
+                schemasim_catalog::TypeKind::Domain(d) => swap(&mut d.base_type),
+                schemasim_catalog::TypeKind::Composite { attributes } => {
+                    attributes.iter_mut().for_each(|(_, t)| swap(t))
+                }
+                _ => {}
+            }
+        }
+    }
+    let fkeys: Vec<_> = ctx.catalog.functions.keys().cloned().collect();
+    for k in fkeys {
+        if k.arg_types.iter().any(|a| a.starts_with(&old_text)) {
+            let mut f = ctx.catalog.functions.remove(&k).expect("listed");
+            f.key.arg_types.iter_mut().for_each(|a| swap(a));
+            ctx.catalog.functions.insert(f.key.clone(), f);
+        } else if let Some(f) = ctx.catalog.functions.get_mut(&k) {
+            if let Some(r) = &mut f.returns {
+                swap(r);
+            }
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! CREATE TABLE: columns, column and table constraints, serial columns, LIKE, INHERITS and
+//! PARTITION OF. PostgreSQL (transformCreateStmt + DefineRelation) creates serial sequences
+//! first, then the table, then CHECK constraints, then PK/UNIQUE indexes, then foreign keys;
+//! generated names are chosen in that order, which decides collision numbering.
+
+use super::constraint::{add_constraint, PendingConstraint};
+use super::sequence::create_serial_sequence;
+use crate::error::{PgError, PgResult};
+use crate::expr;
+use crate::session::{written, Ctx};
+use crate::types::{format_type, name_list, serial_base};
+use pg_query::protobuf::{self, ConstrType, CreateStmt};
+use pg_query::NodeEnum;
+use schemasim_catalog::{Column, Identity, PartitionOf, Persistence, QualName, Relation, Table};
+
+/// `CREATE TABLE`.
+pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
+    let rv = stmt
+        .relation
+        .as_ref()
+        .ok_or_else(|| PgError::new("42601", "missing table name"))?;
+    let persistence = match rv.relpersistence.as_str() {
+        "u" => Persistence::Unlogged,
+        "t" => Persistence::Temporary,
+        _ => Persistence::Permanent,
+    };
+    let schema = ctx.creation_schema(&rv.schemaname)?;
+    let name = QualName::new(schema.clone(), rv.relname.clone());
+    if ctx.catalog.relations.contains_key(&name) || ctx.catalog.types.contains_key(&name) {
+        if stmt.if_not_exists {
+            ctx.notice(format!(
+                "relation \"{}\" already exists, skipping",
+                rv.relname
+            ));
+            return Ok(());
+        }
+        return Err(PgError::duplicate_relation(&rv.relname));
+    }
+    let seq = ctx.catalog.allocate_seq();
+    let mut table = Table {
+        name: name.clone(),
+        seq,
+        persistence,
+        ..Default::default()
+    };
+    let mut pending: Vec<PendingConstraint> = Vec::new();
+    let mut serials: Vec<(String, String)> = Vec::new();
+
+    // Columns inherited from parents come first, as in MergeAttributes.
+    for parent in &stmt.inh_relations {
+        if let Some(NodeEnum::RangeVar(prv)) = parent.node.as_ref() {
+            let parent_name = ctx.resolve_relation(prv)?;
+            let parent_table = ctx
+                .catalog
+                .table(&parent_name)
+                .ok_or_else(|| PgError::wrong_object_type(&prv.relname, "a table"))?
+                .clone();
+            if stmt.partbound.is_some() {
+                if parent_table.partition_by.is_none() {
+                    return Err(PgError::wrong_object_type(&prv.relname, "partitioned")
+                        .with_detail("table is not partitioned"));
+                }
+                let bound = partition_bound_text(stmt.partbound.as_ref())?;
+                table.partition_of = Some(PartitionOf {
+                    parent: parent_name.clone(),
+                    bound,
+                });
+            } else {
+                table.inherits.push(parent_name.clone());
+            }
+            for col in &parent_table.columns {
+                let mut c = col.clone();
+                c.inherited = true;
+                c.comment = None;
+                c.identity = if stmt.partbound.is_some() {
+                    col.identity
+                } else {
+                    None
+                };
+                table.columns.push(c);
+            }
+            for con in &parent_table.constraints {
+                if let schemasim_catalog::ConstraintKind::Check { .. } = &con.kind {
+                    if !con.no_inherit {
+                        let mut c = con.clone();
+                        c.seq = ctx.catalog.allocate_seq();
+                        table.constraints.push(c);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(of) = &stmt.of_typename {
+        let type_text = format_type(ctx, of)?;
+        let names = name_list(&of.names);
+        let qn = super::types::resolve_type_name(ctx, &names)?;
+        match ctx.catalog.types.get(&qn).map(|t| &t.kind) {
+            Some(schemasim_catalog::TypeKind::Composite { attributes }) => {
+                for (n, t) in attributes {
+                    table.columns.push(Column::new(n.clone(), t.clone()));
+                }
+            }
+            _ => return Err(PgError::wrong_object_type(&type_text, "a composite type")),
+        }
+        table.of_type = Some(qn);
+    }
+
+    for elt in &stmt.table_elts {
+        match elt.node.as_ref() {
+            Some(NodeEnum::ColumnDef(def)) => {
+                if let Some(existing) = table.columns.iter_mut().find(|c| c.name == def.colname) {
+                    if existing.inherited {
+                        // A local definition merges with the inherited one.
+                        ctx.notice(format!(
+                            "merging column \"{}\" with inherited definition",
+                            def.colname
+                        ));
+                        existing.inherited = false;
+                        apply_column_constraints(ctx, &name, def, existing, &mut pending)?;
+                        continue;
+                    }
+                    return Err(PgError::new(
+                        "42701",
+                        format!("column \"{}\" specified more than once", def.colname),
+                    ));
+                }
+                let (column, serial) = column_from_def(ctx, &name, def, &mut pending)?;
+                if let Some(base) = serial {
+                    serials.push((column.name.clone(), base));
+                }
+                table.columns.push(column);
+            }
+            Some(NodeEnum::Constraint(con)) => {
+                pending.push(PendingConstraint::table_level((**con).clone()))
+            }
+            Some(NodeEnum::TableLikeClause(like)) => {
+                apply_like(ctx, &mut table, like, &mut pending)?
+            }
+            _ => {}
+        }
+    }
+    for con in &stmt.constraints {
+        if let Some(NodeEnum::Constraint(c)) = con.node.as_ref() {
+            pending.push(PendingConstraint::table_level((**c).clone()));
+        }
+    }
+    if let Some(spec) = &stmt.partspec {
+        table.partition_by = Some(partition_spec_text(spec, &table)?);
+    }
+    table.options = super::reloptions(&stmt.options);
+
+    // Serial sequences are created before the table.
+    for (column, base) in &serials {
+        let seq_name = create_serial_sequence(ctx, &name, column, base)?;
+        if let Some(col) = table.columns.iter_mut().find(|c| &c.name == column) {
+            col.default = Some(format!(
+                "nextval('{}'::regclass)",
+                super::regclass_text(&seq_name)
+            ));
+            col.not_null = true;
+        }
+    }
+    ctx.catalog
+        .relations
+        .insert(name.clone(), Relation::Table(table));
+    // Identity columns own an implicit sequence.
+    let identity_columns: Vec<String> = ctx
+        .catalog
+        .table(&name)
+        .map(|t| {
+            t.columns
+                .iter()
+                .filter(|c| c.identity.is_some() && !c.inherited)
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for column in identity_columns {
+        super::sequence::create_identity_sequence(ctx, &name, &column)?;
+    }
+
+    // CHECK constraints first, then index-backed ones, then foreign keys, as PostgreSQL does.
+    pending.sort_by_key(|p| p.creation_rank());
+    for p in pending {
+        add_constraint(ctx, &name, p, true)?;
+    }
+    if let Some(parent) = ctx
+        .catalog
+        .table(&name)
+        .and_then(|t| t.partition_of.clone())
+    {
+        super::index::clone_parent_indexes(ctx, &parent.parent, &name)?;
+    }
+    Ok(())
+}
+
+/// Builds a column from its definition; returns the serial base type when it is a serial.
+pub fn column_from_def(
+    ctx: &mut Ctx<'_>,
+    table: &QualName,
+    def: &protobuf::ColumnDef,
+    pending: &mut Vec<PendingConstraint>,
+) -> PgResult<(Column, Option<String>)> {
+    let type_name = def
+        .type_name
+        .as_ref()
+        .ok_or_else(|| PgError::new("42601", "column type missing"))?;
+    let names = name_list(&type_name.names);
+    let serial = match names.as_slice() {
+        [n] | [_, n] if type_name.array_bounds.is_empty() => serial_base(n).map(str::to_string),
+        _ => None,
+    };
+    let type_text = format_type(ctx, type_name)?;
+    let mut column = Column::new(def.colname.clone(), type_text);
+    column.not_null = def.is_not_null;
+    if let Some(raw) = &def.raw_default {
+        column.default = Some(expr::deparse_expr(raw)?);
+    }
+    if let Some(coll) = &def.coll_clause {
+        column.collation = Some(name_list(&coll.collname).join("."));
+    }
+    if !def.compression.is_empty() {
+        column.compression = Some(def.compression.clone());
+    }
+    if !def.storage_name.is_empty() {
+        column.storage = Some(def.storage_name.clone());
+    }
+    apply_column_constraints(ctx, table, def, &mut column, pending)?;
+    Ok((column, serial))
+}
+
+/// NOT NULL / DEFAULT / GENERATED / IDENTITY go on the column; PK, UNIQUE, CHECK and
+/// REFERENCES become pending table constraints over this column.
+fn apply_column_constraints(
+    ctx: &mut Ctx<'_>,
+    table: &QualName,
+    def: &protobuf::ColumnDef,
+    column: &mut Column,
+    pending: &mut Vec<PendingConstraint>,
+) -> PgResult<()> {
+    let mut saw_null = false;
+    let mut saw_not_null = false;
+    for c in &def.constraints {
+        let Some(NodeEnum::Constraint(con)) = c.node.as_ref() else {
+            continue;
+        };
+        let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
+        match kind {
+            ConstrType::ConstrNotnull => {
+                if saw_null {
+                    return Err(conflicting_null(&column.name, &table.name));
+                }
+                saw_not_null = true;
+                column.not_null = true;
+            }
+            ConstrType::ConstrNull => {
+                if saw_not_null {
+                    return Err(conflicting_null(&column.name, &table.name));
+                }
+                saw_null = true;
+                column.not_null = false;
+            }
+            ConstrType::ConstrDefault => {
+                if column.default.is_some() {
+                    return Err(PgError::new(
+                        "42601",
+                        format!(
+                            "multiple default values specified for column \"{}\" of table \"{}\"",
+                            column.name, table.name
+                        ),
+                    ));
+                }
+                if let Some(raw) = &con.raw_expr {
+                    check_default_expr(raw)?;
+                    column.default = Some(expr::deparse_expr(raw)?);
+                }
+            }
+            ConstrType::ConstrIdentity => {
+                column.identity = Some(if con.generated_when == "a" {
+                    Identity::Always
+                } else {
+                    Identity::ByDefault
+                });
+                column.not_null = true;
+            }
+            ConstrType::ConstrGenerated => {
+                if let Some(raw) = &con.raw_expr {
+                    column.generated = Some(expr::deparse_expr(raw)?);
+                }
+            }
+            ConstrType::ConstrPrimary
+            | ConstrType::ConstrUnique
+            | ConstrType::ConstrCheck
+            | ConstrType::ConstrForeign
+            | ConstrType::ConstrExclusion => {
+                pending.push(PendingConstraint::column_level(
+                    (**con).clone(),
+                    column.name.clone(),
+                ));
+            }
+            ConstrType::ConstrAttrDeferrable
+            | ConstrType::ConstrAttrNotDeferrable
+            | ConstrType::ConstrAttrDeferred
+            | ConstrType::ConstrAttrImmediate => {
+                // The parser already folded these into the preceding constraint.
+            }
+            ConstrType::Undefined => {}
+        }
+    }
+    if column.identity.is_some() && column.default.is_some() {
+        return Err(PgError::new(
+            "42601",
+            format!(
+                "both default and identity specified for column \"{}\" of table \"{}\"",
+                column.name, table.name
+            ),
+        ));
+    }
+    if column.generated.is_some() && column.default.is_some() {
+        return Err(PgError::new(
+            "42601",
+            format!("both default and generation expression specified for column \"{}\" of table \"{}\"", column.name, table.name),
+        ));
+    }
+    let _ = ctx;
+    Ok(())
+}
+
+fn conflicting_null(column: &str, table: &str) -> PgError {
+    PgError::new(
+        "42601",
+        format!(
+            "conflicting NULL/NOT NULL declarations for column \"{column}\" of table \"{table}\""
+        ),
+    )
+}
+
+/// DEFAULT expressions cannot reference columns or contain sub-selects.
+pub fn check_default_expr(raw: &protobuf::Node) -> PgResult<()> {
+    if !expr::column_refs(raw).is_empty() {
+        return Err(PgError::new(
+            "0A000",
+            "cannot use column reference in DEFAULT expression",
+        ));
+    }
+    if expr::contains_subquery(raw) {
+        return Err(PgError::new(
+            "0A000",
+            "cannot use subquery in DEFAULT expression",
+        ));
+    }
+    Ok(())
+}
+
+/// `LIKE source INCLUDING ...` (CREATE_TABLE_LIKE_* option bits from parsenodes.h).
+fn apply_like(
+    ctx: &mut Ctx<'_>,
+    table: &mut Table,
+    like: &protobuf::TableLikeClause,
+    pending: &mut Vec<PendingConstraint>,
+) -> PgResult<()> {
+    const COMMENTS: u32 = 1 << 0;
+    const CONSTRAINTS: u32 = 1 << 2;
+    const DEFAULTS: u32 = 1 << 3;
+    const GENERATED: u32 = 1 << 4;
+    const IDENTITY: u32 = 1 << 5;
+    const INDEXES: u32 = 1 << 6;
+    let rv = like
+        .relation
+        .as_ref()
+        .ok_or_else(|| PgError::new("42601", "LIKE needs a relation"))?;
+    let source_name = ctx.resolve_relation(rv)?;
+    let source = match ctx.catalog.relations.get(&source_name) {
+        Some(Relation::Table(t)) => t.clone(),
+        Some(Relation::View(v)) => {
+            let mut t = Table::default();
+            for c in &v.columns {
+                t.columns.push(Column::new(c.clone(), "text"));
+            }
+            ctx.not_simulated(format!(
+                "LIKE {}: view column types are not tracked; copied as text",
+                written(rv)
+            ));
+            t
+        }
+        _ => {
+            return Err(PgError::wrong_object_type(
+                &written(rv),
+                "a table, view, composite type, or foreign table",
+            ))
+        }
+    };
+    for col in &source.columns {
+        if table.columns.iter().any(|c| c.name == col.name) {
+            return Err(PgError::new(
+                "42701",
+                format!("column \"{}\" specified more than once", col.name),
+            ));
+        }
+        let mut c = Column::new(col.name.clone(), col.type_name.clone());
+        c.not_null = col.not_null;
+        c.collation = col.collation.clone();
+        if like.options & DEFAULTS != 0 && col.generated.is_none() {
+            c.default = col.default.clone();
+        }
+        if like.options & GENERATED != 0 {
+            c.generated = col.generated.clone();
+        }
+        if like.options & IDENTITY != 0 {
+            c.identity = col.identity;
+        }
+        if like.options & COMMENTS != 0 {
+            c.comment = col.comment.clone();
+        }
+        table.columns.push(c);
+    }
+    if like.options & CONSTRAINTS != 0 {
+        for con in &source.constraints {
+            if let schemasim_catalog::ConstraintKind::Check { expr } = &con.kind {
+                pending.push(PendingConstraint::copied_check(
+                    con.name.clone(),
+                    expr.clone(),
+                    con.no_inherit,
+                ));
+            }
+        }
+    }
+    if like.options & INDEXES != 0 {
+        for index in ctx.catalog.indexes_of(&source_name) {
+            pending.push(PendingConstraint::copied_index(
+                index.clone(),
+                source.constraints.clone(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `PARTITION BY RANGE (a, lower(b))` text.
+fn partition_spec_text(spec: &protobuf::PartitionSpec, table: &Table) -> PgResult<String> {
+    use protobuf::PartitionStrategy as S;
+    let strategy = match S::try_from(spec.strategy).unwrap_or(S::Undefined) {
+        S::List => "LIST",
+        S::Range => "RANGE",
+        S::Hash => "HASH",
+        S::Undefined => return Err(PgError::new("42601", "unrecognized partitioning strategy")),
+    };
+    let mut parts = Vec::new();
+    for p in &spec.part_params {
+        if let Some(NodeEnum::PartitionElem(elem)) = p.node.as_ref() {
+            if !elem.name.is_empty() {
+                if table.column(&elem.name).is_none() {
+                    return Err(PgError::new(
+                        "42703",
+                        format!(
+                            "column \"{}\" named in partition key does not exist",
+                            elem.name
+                        ),
+                    ));
+                }
+                parts.push(schemasim_catalog::quote_ident(&elem.name));
+            } else if let Some(e) = &elem.expr {
+                parts.push(format!("({})", expr::deparse_expr(e)?));
+            }
+        }
+    }
+    Ok(format!("{strategy} ({})", parts.join(", ")))
+}
+
+/// `FOR VALUES ...` / `DEFAULT` text of a partition bound.
+pub fn partition_bound_text(bound: Option<&protobuf::PartitionBoundSpec>) -> PgResult<String> {
+    let Some(b) = bound else {
+        return Ok("DEFAULT".into());
+    };
+    if b.is_default {
+        return Ok("DEFAULT".into());
+    }
+    let list = |nodes: &[protobuf::Node]| -> PgResult<String> {
+        let parts: PgResult<Vec<String>> = nodes.iter().map(expr::deparse_expr).collect();
+        Ok(parts?.join(", "))
+    };
+    Ok(match b.strategy.as_str() {
+        "l" => format!("FOR VALUES IN ({})", list(&b.listdatums)?),
+        "r" => format!(
+            "FOR VALUES FROM ({}) TO ({})",
+            list(&b.lowerdatums)?,
+            list(&b.upperdatums)?
+        ),
+        "h" => format!(
+            "FOR VALUES WITH (modulus {}, remainder {})",
+            b.modulus, b.remainder
+        ),
+        _ => "DEFAULT".into(),
+    })
+}

@@ -1,0 +1,231 @@
+//! Splitting a migration file into statements with the real PostgreSQL 17 parser.
+//!
+//! A file that parses as a whole yields its `RawStmt`s. When it does not (a syntax error), the
+//! file is split lexically, as psql does, and each piece is parsed on its own: the pieces before
+//! the error are real statements a psql run would have executed before failing.
+
+use crate::error::PgError;
+use pg_query::protobuf::RawStmt;
+use pg_query::NodeEnum;
+
+/// One statement of a file: its parse tree (or syntax error) and where it stands.
+#[derive(Debug)]
+pub struct ParsedStatement {
+    /// Byte offset of the statement's first token in the file.
+    pub offset: usize,
+    /// Byte length of the statement text (without the terminating `;`).
+    pub len: usize,
+    pub node: Result<NodeEnum, PgError>,
+}
+
+impl ParsedStatement {
+    pub fn text<'a>(&self, file: &'a str) -> &'a str {
+        file.get(self.offset..self.offset + self.len).unwrap_or("")
+    }
+}
+
+/// Parses a whole file into statements.
+pub fn parse_file(sql: &str) -> Vec<ParsedStatement> {
+    match pg_query::parse(sql) {
+        Ok(result) => result
+            .protobuf
+            .stmts
+            .into_iter()
+            .filter_map(|raw| statement_from_raw(sql, 0, sql.len(), raw))
+            .collect(),
+        Err(_) => parse_piecewise(sql),
+    }
+}
+
+/// `piece_end` bounds a statement whose length the parser leaves at 0 (the last one).
+fn statement_from_raw(
+    sql: &str,
+    base: usize,
+    piece_end: usize,
+    raw: RawStmt,
+) -> Option<ParsedStatement> {
+    let start = base + raw.stmt_location.max(0) as usize;
+    let end = if raw.stmt_len == 0 {
+        piece_end
+    } else {
+        start + raw.stmt_len as usize
+    };
+    let (offset, len) = trim_statement(sql, start, end);
+    let node = raw.stmt?.node?;
+    Some(ParsedStatement {
+        offset,
+        len,
+        node: Ok(node),
+    })
+}
+
+/// psql-like fallback: split with the scanner, parse each piece, locate the syntax error.
+fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
+    let pieces = match pg_query::split_with_scanner(sql) {
+        Ok(pieces) => pieces,
+        Err(_) => vec![sql],
+    };
+    let mut out = Vec::new();
+    for piece in pieces {
+        let base = piece.as_ptr() as usize - sql.as_ptr() as usize;
+        match pg_query::parse(piece) {
+            Ok(result) => out.extend(
+                result
+                    .protobuf
+                    .stmts
+                    .into_iter()
+                    .filter_map(|raw| statement_from_raw(sql, base, base + piece.len(), raw)),
+            ),
+            Err(_) => {
+                let (offset, len) = trim_statement(sql, base, base + piece.len());
+                if len == 0 {
+                    continue;
+                }
+                let error = syntax_error(piece).map(|mut e| {
+                    if let Some(pos) = e.position {
+                        e.position = Some(pos + base);
+                    }
+                    e
+                });
+                let error = error.unwrap_or_else(|| PgError::new("42601", "syntax error"));
+                out.push(ParsedStatement {
+                    offset,
+                    len,
+                    node: Err(error),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Narrows `[start, end)` to the statement itself: leading whitespace and comments skipped,
+/// trailing whitespace and `;` dropped.
+fn trim_statement(sql: &str, start: usize, end: usize) -> (usize, usize) {
+    let end = end.min(sql.len());
+    let bytes = sql.as_bytes();
+    let mut i = start.min(end);
+    loop {
+        while i < end && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if sql[i..end].starts_with("--") {
+            while i < end && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if sql[i..end].starts_with("/*") {
+            let mut depth = 0usize;
+            while i < end {
+                if sql[i..end].starts_with("/*") {
+                    depth += 1;
+                    i += 2;
+                } else if sql[i..end].starts_with("*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let mut j = end;
+    while j > i && (bytes[j - 1].is_ascii_whitespace() || bytes[j - 1] == b';') {
+        j -= 1;
+    }
+    (i, j - i)
+}
+
+/// Re-runs the C parser on a piece known to fail, to read PostgreSQL's cursor position (the
+/// Rust binding drops it). Returns the error with a byte offset into `piece`.
+#[allow(unsafe_code)]
+fn syntax_error(piece: &str) -> Option<PgError> {
+    use std::ffi::{c_char, c_int, CStr, CString};
+
+    #[repr(C)]
+    struct PgQueryError {
+        message: *mut c_char,
+        funcname: *mut c_char,
+        filename: *mut c_char,
+        lineno: c_int,
+        cursorpos: c_int,
+        context: *mut c_char,
+    }
+    #[repr(C)]
+    struct PgQueryParseResult {
+        parse_tree: *mut c_char,
+        stderr_buffer: *mut c_char,
+        error: *mut PgQueryError,
+    }
+    extern "C" {
+        fn pg_query_parse(input: *const c_char) -> PgQueryParseResult;
+        fn pg_query_free_parse_result(result: PgQueryParseResult);
+    }
+
+    let input = CString::new(piece).ok()?;
+    // SAFETY: libpg_query returns an owned result that we read and then free exactly once; the
+    // error pointer, when non-null, points to a valid PgQueryError with NUL-terminated strings.
+    unsafe {
+        let result = pg_query_parse(input.as_ptr());
+        let error = if result.error.is_null() {
+            None
+        } else {
+            let e = &*result.error;
+            let message = CStr::from_ptr(e.message).to_string_lossy().into_owned();
+            let position =
+                (e.cursorpos > 0).then(|| char_to_byte_offset(piece, e.cursorpos as usize - 1));
+            Some(PgError {
+                position,
+                ..PgError::new("42601", message)
+            })
+        };
+        pg_query_free_parse_result(result);
+        error
+    }
+}
+
+fn char_to_byte_offset(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() as u32 + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_are_located_after_comments() {
+        let sql = "-- header\nCREATE TABLE a (id int);\n/* c */ DROP TABLE a;";
+        let stmts = parse_file(sql);
+        assert_eq!(stmts.len(), 2);
+        assert_eq!(stmts[0].text(sql), "CREATE TABLE a (id int)");
+        assert_eq!(line_column(sql, stmts[1].offset), (3, 9));
+    }
+
+    #[test]
+    fn syntax_error_keeps_earlier_statements_and_position() {
+        let sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int,);\nSELECT 1;";
+        let stmts = parse_file(sql);
+        assert_eq!(stmts.len(), 3);
+        assert!(stmts[0].node.is_ok());
+        let err = stmts[1].node.as_ref().unwrap_err();
+        assert_eq!(err.message, "syntax error at or near \")\"");
+        assert_eq!(line_column(sql, err.position.unwrap()), (2, 24));
+        assert!(stmts[2].node.is_ok());
+    }
+}

@@ -1,0 +1,311 @@
+//! One database connection replaying statements: the catalog, session settings and the
+//! transaction state machine PostgreSQL runs (implicit per-file transactions as psql's
+//! `--single-transaction` does, explicit BEGIN/COMMIT/ROLLBACK/SAVEPOINT, aborted blocks).
+
+use crate::error::{Notice, PgError, PgResult, Warning};
+use crate::statement;
+use pg_query::protobuf::RangeVar;
+use pg_query::NodeEnum;
+use schemasim_catalog::{Catalog, QualName};
+
+/// The role migrations run as; `"$user"` in search_path resolves to it.
+pub const SESSION_USER: &str = "postgres";
+
+/// An open transaction block.
+#[derive(Clone, Debug)]
+struct Block {
+    /// Catalog when the block began, restored by ROLLBACK.
+    start: Catalog,
+    start_search_path: Vec<String>,
+    savepoints: Vec<(String, Catalog)>,
+    /// After an error, every statement but ROLLBACK fails with 25P02.
+    aborted: bool,
+    /// Enum values added in this block: using them before COMMIT is 55P04.
+    new_enum_values: Vec<(QualName, String)>,
+}
+
+/// A connection's state between statements.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub catalog: Catalog,
+    /// `search_path` entries as set (`"$user"` kept literally).
+    pub search_path: Vec<String>,
+    block: Option<Block>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new(Catalog::new())
+    }
+}
+
+/// What executing one statement produced besides success or failure.
+#[derive(Debug, Default)]
+pub struct Effects {
+    pub notices: Vec<Notice>,
+    pub warnings: Vec<Warning>,
+}
+
+/// What a statement handler sees: the catalog being changed and the session around it.
+pub struct Ctx<'a> {
+    pub catalog: Catalog,
+    pub search_path: &'a mut Vec<String>,
+    pub effects: &'a mut Effects,
+    /// The statement's source text (for definitions stored verbatim).
+    pub source: &'a str,
+    /// True inside an explicit or implicit transaction block.
+    pub in_block: bool,
+    /// Enum values added earlier in this transaction block.
+    pub new_enum_values: &'a mut Vec<(QualName, String)>,
+}
+
+impl Session {
+    pub fn new(catalog: Catalog) -> Self {
+        Session {
+            catalog,
+            search_path: vec!["\"$user\"".into(), "public".into()],
+            block: None,
+        }
+    }
+
+    pub fn in_block(&self) -> bool {
+        self.block.is_some()
+    }
+
+    /// Opens an implicit block (psql `--single-transaction`).
+    pub fn begin(&mut self) {
+        if self.block.is_none() {
+            self.block = Some(Block {
+                start: self.catalog.clone(),
+                start_search_path: self.search_path.clone(),
+                savepoints: Vec::new(),
+                aborted: false,
+                new_enum_values: Vec::new(),
+            });
+        }
+    }
+
+    /// Ends the block: COMMIT, or ROLLBACK when it was aborted. Returns whether it committed.
+    pub fn end(&mut self) -> bool {
+        match self.block.take() {
+            Some(block) if block.aborted => {
+                self.catalog = block.start;
+                self.search_path = block.start_search_path;
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// Rolls the open block back (psql exiting on error under `--single-transaction`).
+    pub fn rollback(&mut self) {
+        if let Some(block) = self.block.take() {
+            self.catalog = block.start;
+            self.search_path = block.start_search_path;
+        }
+    }
+
+    /// Executes one parsed statement. On error the catalog is unchanged and an open block is
+    /// marked aborted, as in PostgreSQL.
+    pub fn execute(&mut self, node: &NodeEnum, source: &str) -> (PgResult<()>, Effects) {
+        let mut effects = Effects::default();
+        if let NodeEnum::TransactionStmt(tx) = node {
+            let result = self.transaction(tx, &mut effects);
+            return (result, effects);
+        }
+        if self.block.as_ref().is_some_and(|b| b.aborted) {
+            return (
+                Err(PgError::new(
+                    "25P02",
+                    "current transaction is aborted, commands ignored until end of transaction block",
+                )),
+                effects,
+            );
+        }
+        let mut search_path = self.search_path.clone();
+        let mut scratch_enum_values = Vec::new();
+        let in_block = self.block.is_some();
+        let new_enum_values = match self.block.as_mut() {
+            Some(b) => &mut b.new_enum_values,
+            None => &mut scratch_enum_values,
+        };
+        let enum_values_before = new_enum_values.len();
+        let mut ctx = Ctx {
+            catalog: self.catalog.clone(),
+            search_path: &mut search_path,
+            effects: &mut effects,
+            source,
+            in_block,
+            new_enum_values,
+        };
+        let result = statement::execute(&mut ctx, node);
+        match result {
+            Ok(()) => {
+                self.catalog = ctx.catalog;
+                self.search_path = search_path;
+                (Ok(()), effects)
+            }
+            Err(e) => {
+                if let Some(block) = self.block.as_mut() {
+                    block.new_enum_values.truncate(enum_values_before);
+                    block.aborted = true;
+                }
+                (Err(e), effects)
+            }
+        }
+    }
+
+    fn transaction(
+        &mut self,
+        tx: &pg_query::protobuf::TransactionStmt,
+        effects: &mut Effects,
+    ) -> PgResult<()> {
+        use pg_query::protobuf::TransactionStmtKind as K;
+        let kind = K::try_from(tx.kind).unwrap_or(K::Undefined);
+        match kind {
+            K::TransStmtBegin | K::TransStmtStart => {
+                if self.block.is_some() {
+                    effects.notices.push(Notice::warning("there is already a transaction in progress"));
+                } else {
+                    self.begin();
+                }
+                Ok(())
+            }
+            K::TransStmtCommit => {
+                if self.block.is_none() {
+                    effects.notices.push(Notice::warning("there is no transaction in progress"));
+                }
+                self.end();
+                Ok(())
+            }
+            K::TransStmtRollback => {
+                if self.block.is_none() {
+                    effects.notices.push(Notice::warning("there is no transaction in progress"));
+                }
+                self.rollback();
+                Ok(())
+            }
+            K::TransStmtSavepoint => match self.block.as_mut() {
+                None => Err(PgError::new("25P01", "SAVEPOINT can only be used in transaction blocks")),
+                Some(b) if b.aborted => Err(PgError::new(
+                    "25P02",
+                    "current transaction is aborted, commands ignored until end of transaction block",
+                )),
+                Some(b) => {
+                    b.savepoints.push((tx.savepoint_name.clone(), self.catalog.clone()));
+                    Ok(())
+                }
+            },
+            K::TransStmtRelease => match self.block.as_mut() {
+                None => Err(PgError::new("25P01", "RELEASE SAVEPOINT can only be used in transaction blocks")),
+                Some(b) => match b.savepoints.iter().rposition(|(n, _)| n == &tx.savepoint_name) {
+                    Some(i) => {
+                        b.savepoints.truncate(i);
+                        Ok(())
+                    }
+                    None => Err(PgError::new("3B001", format!("savepoint \"{}\" does not exist", tx.savepoint_name))),
+                },
+            },
+            K::TransStmtRollbackTo => match self.block.as_mut() {
+                None => Err(PgError::new("25P01", "ROLLBACK TO SAVEPOINT can only be used in transaction blocks")),
+                Some(b) => match b.savepoints.iter().rposition(|(n, _)| n == &tx.savepoint_name) {
+                    Some(i) => {
+                        b.savepoints.truncate(i + 1);
+                        self.catalog = b.savepoints[i].1.clone();
+                        b.aborted = false;
+                        Ok(())
+                    }
+                    None => Err(PgError::new("3B001", format!("savepoint \"{}\" does not exist", tx.savepoint_name))),
+                },
+            },
+            _ => {
+                effects.warnings.push(Warning {
+                    message: "this transaction statement (two-phase commit) is not simulated".into(),
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// The schemas of search_path that exist, in order (`"$user"` resolved).
+    pub fn search_path_schemas(&self) -> Vec<String> {
+        self.search_path
+            .iter()
+            .map(|s| {
+                if s == "\"$user\"" || s == "$user" {
+                    SESSION_USER.to_string()
+                } else {
+                    s.clone()
+                }
+            })
+            .filter(|s| self.catalog.schemas.contains_key(s))
+            .collect()
+    }
+
+    /// The schema a new unqualified object goes to: the first existing search_path entry.
+    pub fn creation_schema(&self, explicit: &str) -> PgResult<String> {
+        if !explicit.is_empty() {
+            if !self.catalog.schemas.contains_key(explicit) {
+                return Err(PgError::undefined_schema(explicit));
+            }
+            return Ok(explicit.to_string());
+        }
+        self.search_path_schemas()
+            .into_iter()
+            .next()
+            .ok_or_else(|| PgError::new("3F000", "no schema has been selected to create in"))
+    }
+
+    /// Finds an existing relation by a possibly-qualified name; `None` when it does not exist.
+    pub fn lookup_relation(&self, schema: &str, name: &str) -> PgResult<Option<QualName>> {
+        if !schema.is_empty() {
+            if !self.catalog.schemas.contains_key(schema) {
+                return Err(PgError::undefined_schema(schema));
+            }
+            let qn = QualName::new(schema, name);
+            return Ok(self.catalog.relations.contains_key(&qn).then_some(qn));
+        }
+        Ok(self
+            .search_path_schemas()
+            .into_iter()
+            .map(|s| QualName::new(s, name))
+            .find(|qn| self.catalog.relations.contains_key(qn)))
+    }
+
+    /// Resolves a RangeVar that must exist (`relation "x" does not exist` otherwise).
+    pub fn resolve_relation(&self, rv: &RangeVar) -> PgResult<QualName> {
+        self.lookup_relation(&rv.schemaname, &rv.relname)?
+            .ok_or_else(|| PgError::undefined_table(&written(rv)))
+    }
+
+    /// Resolves a RangeVar that must be a table (or partitioned table).
+    pub fn resolve_table(&self, rv: &RangeVar) -> PgResult<QualName> {
+        let qn = self.resolve_relation(rv)?;
+        match self.catalog.relations.get(&qn) {
+            Some(schemasim_catalog::Relation::Table(_)) => Ok(qn),
+            _ => Err(PgError::wrong_object_type(&rv.relname, "a table")),
+        }
+    }
+
+    pub fn notice(&mut self, message: impl Into<String>) {
+        self.effects.notices.push(Notice::notice(message));
+    }
+
+    /// Records a located warning: something PostgreSQL does that the simulator does not model.
+    pub fn not_simulated(&mut self, message: impl Into<String>) {
+        self.effects.warnings.push(Warning {
+            message: message.into(),
+        });
+    }
+}
+
+/// The name as the user wrote it, for messages (`relation "app.users" does not exist`).
+pub fn written(rv: &RangeVar) -> String {
+    if rv.schemaname.is_empty() {
+        rv.relname.clone()
+    } else {
+        format!("{}.{}", rv.schemaname, rv.relname)
+    }
+}

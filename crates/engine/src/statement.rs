@@ -1,0 +1,83 @@
+//! Dispatch of one parsed statement to its handler. Statements that change nothing in the
+//! schema (DML, queries) are checked against it; anything not modelled yields a located
+//! warning instead of being silently ignored.
+
+use crate::ddl;
+use crate::dml;
+use crate::error::PgResult;
+use crate::session::Ctx;
+use pg_query::NodeEnum;
+
+pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
+    match node {
+        NodeEnum::CreateStmt(s) => ddl::table::create_table(ctx, s),
+        NodeEnum::AlterTableStmt(s) => ddl::alter::alter_table(ctx, s),
+        NodeEnum::IndexStmt(s) => ddl::index::create_index(ctx, s),
+        NodeEnum::DropStmt(s) => ddl::drop::drop_stmt(ctx, s),
+        NodeEnum::RenameStmt(s) => ddl::rename::rename(ctx, s),
+        NodeEnum::CreateSchemaStmt(s) => {
+            let created = ddl::misc::create_schema(ctx, s)?;
+            if let Some(schema) = created {
+                // Schema elements are created inside the new schema.
+                let saved = ctx.search_path.clone();
+                *ctx.search_path = vec![schema];
+                let result = s
+                    .schema_elts
+                    .iter()
+                    .filter_map(|e| e.node.as_ref())
+                    .try_for_each(|e| execute(ctx, e));
+                *ctx.search_path = saved;
+                result?;
+            }
+            Ok(())
+        }
+        NodeEnum::CreateExtensionStmt(s) => ddl::misc::create_extension(ctx, s),
+        NodeEnum::CreateRoleStmt(s) => ddl::misc::create_role(ctx, s),
+        NodeEnum::VariableSetStmt(s) => ddl::misc::set_variable(ctx, s),
+        NodeEnum::CommentStmt(s) => ddl::misc::comment(ctx, s),
+        NodeEnum::GrantStmt(s) => ddl::misc::grant(ctx, s),
+        NodeEnum::CreateEnumStmt(s) => ddl::types::create_enum(ctx, s),
+        NodeEnum::AlterEnumStmt(s) => ddl::types::alter_enum(ctx, s),
+        NodeEnum::CompositeTypeStmt(s) => ddl::types::create_composite(ctx, s),
+        NodeEnum::CreateRangeStmt(s) => ddl::types::create_range(ctx, s),
+        NodeEnum::CreateDomainStmt(s) => ddl::types::create_domain(ctx, s),
+        NodeEnum::CreateFunctionStmt(s) => ddl::function::create_function(ctx, s),
+        NodeEnum::CreateTrigStmt(s) => ddl::function::create_trigger(ctx, s),
+        NodeEnum::ViewStmt(s) => ddl::view::create_view(ctx, s),
+        NodeEnum::CreateTableAsStmt(s) => ddl::view::create_table_as(ctx, s),
+        NodeEnum::CreatePolicyStmt(s) => ddl::policy::create_policy(ctx, s),
+        NodeEnum::AlterPolicyStmt(s) => ddl::policy::alter_policy(ctx, s),
+        NodeEnum::CreateSeqStmt(s) => ddl::sequence::create_sequence(ctx, s),
+        NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
+        NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
+        NodeEnum::InsertStmt(_)
+        | NodeEnum::UpdateStmt(_)
+        | NodeEnum::DeleteStmt(_)
+        | NodeEnum::SelectStmt(_) => dml::check(ctx, node),
+        NodeEnum::AlterOwnerStmt(_)
+        | NodeEnum::AlterDefaultPrivilegesStmt(_)
+        | NodeEnum::GrantRoleStmt(_)
+        | NodeEnum::AlterRoleStmt(_)
+        | NodeEnum::LockStmt(_)
+        | NodeEnum::VacuumStmt(_)
+        | NodeEnum::RefreshMatViewStmt(_)
+        | NodeEnum::NotifyStmt(_)
+        | NodeEnum::TruncateStmt(_)
+        | NodeEnum::CheckPointStmt(_)
+        | NodeEnum::DiscardStmt(_)
+        | NodeEnum::ExplainStmt(_)
+        | NodeEnum::CopyStmt(_) => Ok(()),
+        other => {
+            let name = format!("{other:?}");
+            let kind = name
+                .split(['(', ' '])
+                .next()
+                .unwrap_or("statement")
+                .to_string();
+            ctx.not_simulated(format!(
+                "{kind}: effects of this statement are not simulated"
+            ));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE ledger_entries;
+DROP TYPE entry_kind;
