@@ -500,7 +500,7 @@ fn table_ddl(t: &Table) -> String {
     let local: Vec<String> = t
         .columns
         .iter()
-        .filter(|c| !c.inherited || (is_partition(t) && (c.identity.is_some() && false)))
+        .filter(|c| !c.inherited)
         .map(|c| {
             let mut col = format!("{} {}", quote_ident(&c.name), c.type_name);
             if let Some(coll) = &c.collation {

@@ -100,7 +100,7 @@ pub struct Notice {
 }
 
 impl Notice {
-    pub fn notice(message: impl Into<String>) -> Self {
+    pub fn info(message: impl Into<String>) -> Self {
         Notice {
             severity: "NOTICE".into(),
             message: message.into(),

@@ -290,7 +290,7 @@ impl Ctx<'_> {
     }
 
     pub fn notice(&mut self, message: impl Into<String>) {
-        self.effects.notices.push(Notice::notice(message));
+        self.effects.notices.push(Notice::info(message));
     }
 
     /// Records a located warning: something PostgreSQL does that the simulator does not model.

@@ -17,7 +17,7 @@ use schemasim_catalog::{Constraint, ConstraintKind, ForeignKey, Index, QualName,
 pub enum PendingConstraint {
     /// From the parser; `column` is set for a column constraint.
     Parsed {
-        con: protobuf::Constraint,
+        con: Box<protobuf::Constraint>,
         column: Option<String>,
     },
     /// Copied by LIKE ... INCLUDING CONSTRAINTS.
@@ -28,19 +28,22 @@ pub enum PendingConstraint {
     },
     /// Copied by LIKE ... INCLUDING INDEXES, or inherited by a partition from its parent.
     CopiedIndex {
-        index: Index,
+        index: Box<Index>,
         constraints: Vec<Constraint>,
     },
 }
 
 impl PendingConstraint {
     pub fn table_level(con: protobuf::Constraint) -> Self {
-        PendingConstraint::Parsed { con, column: None }
+        PendingConstraint::Parsed {
+            con: Box::new(con),
+            column: None,
+        }
     }
 
     pub fn column_level(con: protobuf::Constraint, column: String) -> Self {
         PendingConstraint::Parsed {
-            con,
+            con: Box::new(con),
             column: Some(column),
         }
     }
@@ -54,7 +57,10 @@ impl PendingConstraint {
     }
 
     pub fn copied_index(index: Index, constraints: Vec<Constraint>) -> Self {
-        PendingConstraint::CopiedIndex { index, constraints }
+        PendingConstraint::CopiedIndex {
+            index: Box::new(index),
+            constraints,
+        }
     }
 
     /// CHECKs are named and created first, then indexes, then foreign keys.
@@ -151,7 +157,7 @@ pub fn add_constraint(
                 table: table_name.clone(),
                 constraint: owning.map(|_| new_name.clone()),
                 comment: None,
-                ..index
+                ..*index
             };
             if let Some(con) = owning {
                 let kind = match &con.kind {
@@ -203,7 +209,7 @@ pub fn add_constraint(
             Ok(())
         }
         PendingConstraint::Parsed { con, column } => {
-            add_parsed_constraint(ctx, table_name, &table, &schema, con, column, creating)
+            add_parsed_constraint(ctx, table_name, &table, &schema, *con, column, creating)
         }
     }
 }

@@ -113,7 +113,7 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
             ));
         }
         if old.procedure != stmt.is_procedure {
-            return Err(PgError::new("42809", format!("cannot change routine kind")));
+            return Err(PgError::new("42809", "cannot change routine kind"));
         }
         if old.returns != returns && !stmt.is_procedure {
             return Err(

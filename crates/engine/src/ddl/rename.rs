@@ -485,7 +485,7 @@ fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
     for k in fkeys {
         if k.arg_types.iter().any(|a| a.starts_with(&old_text)) {
             let mut f = ctx.catalog.functions.remove(&k).expect("listed");
-            f.key.arg_types.iter_mut().for_each(|a| swap(a));
+            f.key.arg_types.iter_mut().for_each(&swap);
             ctx.catalog.functions.insert(f.key.clone(), f);
         } else if let Some(f) = ctx.catalog.functions.get_mut(&k) {
             if let Some(r) = &mut f.returns {

