@@ -15,7 +15,7 @@ const DEFAULT_AR: &str = "llvm-ar-19";
 /// Members removed from the copy: the shim (Rust) provides malloc & co., and exit.
 const REMOVED_MEMBERS: [&str; 3] = ["dlmalloc.o", "exit.o", "_Exit.o"];
 const C_SOURCES: [&str; 2] = ["c/sjlj.c", "c/libc_stubs.c"];
-/// Library names (lib<name>.a in OUT_DIR).
+/// Library names (`lib<name>.a` in `OUT_DIR`).
 const SHIM_LIB: &str = "schemasim_wasm_shim_c";
 const LIBC_LIB: &str = "schemasim_wasi_c";
 
@@ -62,12 +62,11 @@ fn main() {
 
 /// Copies `src` to `dst` and deletes [`REMOVED_MEMBERS`] from the copy.
 fn strip_libc(src: &Path, dst: &Path, ar: &str) {
-    if !src.is_file() {
-        panic!(
-            "{} not found: run scripts/install-wasm-toolchain.sh (Debian package wasi-libc)",
-            src.display()
-        );
-    }
+    assert!(
+        src.is_file(),
+        "{} not found: run scripts/install-wasm-toolchain.sh (Debian package wasi-libc)",
+        src.display()
+    );
     // Start from a fresh copy each time: `ar d` edits in place.
     let _ = fs::remove_file(dst);
     fs::copy(src, dst)

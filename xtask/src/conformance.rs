@@ -17,22 +17,26 @@
 //!    loaded), `after-up.sql` (pg_dump of it), `after-up.diff`, `load-error.txt`, `migrations.txt`.
 //!
 //! pg-regress is compared statement by statement against the recorded psql output of the real
-//! server, without a server ([`crate::regress`]); it is part of the full run and of
-//! `--corpus pg-regress`, not of `--quick`.
+//! server, without a server ([`crate::regress`]). Its files are psql scripts run without
+//! ON_ERROR_STOP, which [`replay`] does not model, so [`replay_regress`] drives the engine's
+//! [`Session`] statement by statement. It is part of the full run and of `--corpus pg-regress`,
+//! not of `--quick`.
 //!
 //! The server is the one PGHOST/PGPORT name when it answers, else `scripts/pg17.sh start`
 //! (stopped again at the end). The result is a measurement: the exit code is non-zero only when
 //! the harness itself fails (server, IO, unreadable corpus), never for a low score.
 //!
 //! Where the remaining comparisons plug in: rollback (corpora with `down/`) runs after step 3 of
-//! [`run_history`] on the same replay input. The chain check appends the down files in reverse
-//! order as further migrations, compares each one's outcome with `chain_down_ok` /
-//! `chain_down_error`, and round-trips the final catalog against `expected/after-down.sql`. The
-//! single-step check replays ups `1..=k` then down `k` and compares the catalog with the replay of
-//! ups `1..k` (`single_down_ok`, `single_restores`, `single_order_only`, and `redo_up_ok` after
-//! re-applying up `k`); it needs no server, because both sides are engine catalogs, and
-//! `rollback-findings.md` lists the real server's verdicts to compare with. lemmy's `post_up`
-//! file (`expected/after-post.sql`) is one more migration after the ups with its own round trip.
+//! [`run_history`] on the same replay. The chain check appends the down files in reverse order
+//! as further migrations, compares each one's outcome with `chain_down_ok` / `chain_down_error`,
+//! and round-trips the final catalog against `expected/after-down.sql` as step 3 does with
+//! after-up.sql. The single-step check starts from each up's `MigrationReport::catalog_after`
+//! (state k), replays down k with `replay_from`, and compares `dump()` of the result with
+//! `dump()` of state k-1 using the same normalization (identical, order-only or different), then
+//! re-applies up k; the verdicts to match are `single_down_ok`, `single_restores`,
+//! `single_order_only` and `redo_up_ok` in results.toml (readable in `rollback-findings.md`).
+//! Both sides of that comparison come from the engine, so it needs no server. lemmy's `post_up`
+//! file is one more migration after the ups, round-tripped against `expected/after-post.sql`.
 
 use crate::corpus::{self, Corpus, RegressToml};
 use crate::normalize;

@@ -25,16 +25,23 @@ pub use types::*;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
-/// The whole catalog at one point of a replay.
+/// The whole catalog at one point of a replay. Maps serialize as lists of their values (each
+/// value carries its own key), so the serde form is plain JSON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
+    #[serde(with = "keyed")]
     pub schemas: OrdMap<String, Schema>,
     /// Tables, views, materialized views, sequences and indexes: one namespace per schema, as in pg_class.
+    #[serde(with = "keyed")]
     pub relations: OrdMap<QualName, Relation>,
     /// Enum, domain and composite types (pg_type entries a user created).
+    #[serde(with = "keyed")]
     pub types: OrdMap<QualName, TypeDef>,
+    #[serde(with = "keyed")]
     pub functions: OrdMap<FunctionKey, Function>,
+    #[serde(with = "keyed")]
     pub extensions: OrdMap<String, Extension>,
+    #[serde(with = "keyed")]
     pub roles: OrdMap<String, Role>,
     /// Next creation sequence number (a stand-in for OID allocation).
     pub next_seq: u64,
@@ -76,6 +83,84 @@ pub struct Grant {
     /// Column-level grant when non-empty.
     pub columns: Vec<String>,
     pub with_grant_option: bool,
+}
+
+/// A catalog value that knows its own map key.
+pub trait Keyed {
+    type Key: Ord + Clone;
+    fn key(&self) -> Self::Key;
+}
+
+impl Keyed for Schema {
+    type Key = String;
+    fn key(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Keyed for Extension {
+    type Key = String;
+    fn key(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Keyed for Role {
+    type Key = String;
+    fn key(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Keyed for TypeDef {
+    type Key = QualName;
+    fn key(&self) -> QualName {
+        self.name.clone()
+    }
+}
+
+impl Keyed for Function {
+    type Key = FunctionKey;
+    fn key(&self) -> FunctionKey {
+        self.key.clone()
+    }
+}
+
+impl Keyed for Relation {
+    type Key = QualName;
+    fn key(&self) -> QualName {
+        match self {
+            Relation::Table(t) => t.name.clone(),
+            Relation::View(v) => v.name.clone(),
+            Relation::Sequence(s) => s.name.clone(),
+            Relation::Index(i) => i.name.clone(),
+        }
+    }
+}
+
+/// Serde for a map whose values carry their keys: a list of values.
+mod keyed {
+    use super::Keyed;
+    use imbl::OrdMap;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K, V, S>(map: &OrdMap<K, V>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        K: Ord + Clone,
+        V: Serialize + Clone,
+        S: Serializer,
+    {
+        serializer.collect_seq(map.values())
+    }
+
+    pub fn deserialize<'de, V, D>(deserializer: D) -> Result<OrdMap<V::Key, V>, D::Error>
+    where
+        V: Keyed + Deserialize<'de> + Clone,
+        D: Deserializer<'de>,
+    {
+        let values = Vec::<V>::deserialize(deserializer)?;
+        Ok(values.into_iter().map(|v| (v.key(), v)).collect())
+    }
 }
 
 impl Catalog {
@@ -139,5 +224,29 @@ impl Catalog {
                 self.relations.get(name),
                 Some(Relation::Table(_) | Relation::View(_) | Relation::Sequence(_))
             )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_round_trip_keeps_keys() {
+        let mut catalog = Catalog::new();
+        let seq = catalog.allocate_seq();
+        let name = QualName::new("public", "users");
+        catalog.relations.insert(
+            name.clone(),
+            Relation::Table(Table {
+                name: name.clone(),
+                seq,
+                ..Default::default()
+            }),
+        );
+        let json = serde_json::to_string(&catalog).unwrap();
+        let back: Catalog = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, catalog);
+        assert!(back.table(&name).is_some());
     }
 }

@@ -20,6 +20,7 @@ fn block_layout(size: usize) -> Option<Layout> {
 ///
 /// # Safety
 /// `base` is null or the start of a block of at least `HEADER + size` bytes.
+#[allow(clippy::cast_ptr_alignment)] // blocks are HEADER (16-byte) aligned
 unsafe fn finish(base: *mut u8, size: usize) -> *mut c_void {
     if base.is_null() {
         return ptr::null_mut();
@@ -35,8 +36,10 @@ unsafe fn finish(base: *mut u8, size: usize) -> *mut c_void {
 ///
 /// # Safety
 /// `p` was returned by this module's `malloc`/`calloc`/`realloc` and not freed since.
+#[allow(clippy::cast_ptr_alignment)] // blocks are HEADER (16-byte) aligned
 unsafe fn block_of(p: *mut c_void) -> (*mut u8, usize) {
-    // SAFETY: per the contract, the header sits HEADER bytes before `p`.
+    // SAFETY: per the contract, the header sits HEADER bytes before `p`, and the
+    // block (so the header) is 16-byte aligned.
     unsafe {
         let base = p.cast::<u8>().sub(HEADER);
         (base, base.cast::<usize>().read())

@@ -1,0 +1,110 @@
+//! End-to-end: the `schemasim` binary over `examples/`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn schemasim(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_schemasim"))
+        .args(args)
+        .output()
+        .expect("runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn skipped_baseline_shows_the_notice_that_hid_the_problem() {
+    let dir = examples().join("skipped-baseline/migrations");
+    let (code, out) = schemasim(&["replay", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("200_consolidated_baseline.sql:7:1: NOTICE: relation \"users\" already exists, skipping"), "{out}");
+}
+
+#[test]
+fn production_without_115_rejects_the_app_insert() {
+    let base = examples().join("skipped-baseline");
+    let applied = std::fs::read_to_string(base.join("production-applied.txt")).unwrap();
+    let mut files: Vec<String> = applied
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with(".sql"))
+        .map(|l| {
+            base.join("migrations")
+                .join(l.rsplit('/').next().unwrap())
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert!(!files.iter().any(|f| f.contains("115_")));
+    files.push(
+        base.join("queries/admin_add_customer.sql")
+            .display()
+            .to_string(),
+    );
+    let mut args = vec!["replay"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, out) = schemasim(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ERROR 42703: column \"status\" of relation \"users\" does not exist"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_output_lists_every_statement() {
+    let dir = examples().join("skipped-baseline/migrations");
+    let (code, out) = schemasim(&["replay", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let migrations = v["migrations"].as_array().unwrap();
+    assert_eq!(migrations.len(), 6);
+    assert!(migrations
+        .iter()
+        .all(|m| m["statements"].as_array().is_some_and(|s| !s.is_empty())));
+    assert!(v["schema"]["relations"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+}
+
+#[test]
+fn rollback_plan_down_fails_on_a_dependency() {
+    let dir = examples().join("rollback-plan-fails/migrations");
+    let ups: Vec<String> = {
+        let mut v: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".up.sql"))
+            .collect();
+        v.sort();
+        v.into_iter().map(|p| p.display().to_string()).collect()
+    };
+    let down = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.to_string_lossy().contains("000006") && p.to_string_lossy().ends_with(".down.sql")
+        })
+        .expect("down 6 exists");
+    let mut args = vec!["replay", "--tx", "per-file"];
+    args.extend(ups.iter().map(String::as_str));
+    let down = down.display().to_string();
+    args.push(&down);
+    let (code, out) = schemasim(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ERROR 2BP01: cannot drop table accounts because other objects depend on it"),
+        "{out}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _) = schemasim(&["replay", "/nonexistent/path.sql"]);
+    assert_eq!(code, 2);
+}
