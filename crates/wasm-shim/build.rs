@@ -29,11 +29,7 @@ fn main() {
     if arch != "wasm32" || os != "unknown" {
         return;
     }
-    for var in [
-        "SCHEMASIM_WASI_LIBC",
-        "AR_wasm32_unknown_unknown",
-        "CC_wasm32_unknown_unknown",
-    ] {
+    for var in ["SCHEMASIM_WASI_LIBC", "AR_wasm32_unknown_unknown", "CC_wasm32_unknown_unknown"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
 
@@ -69,30 +65,19 @@ fn strip_libc(src: &Path, dst: &Path, ar: &str) {
     );
     // Start from a fresh copy each time: `ar d` edits in place.
     let _ = fs::remove_file(dst);
-    fs::copy(src, dst)
-        .unwrap_or_else(|e| panic!("copy {} -> {}: {e}", src.display(), dst.display()));
+    fs::copy(src, dst).unwrap_or_else(|e| panic!("copy {} -> {}: {e}", src.display(), dst.display()));
 
     run(Command::new(ar).arg("d").arg(dst).args(REMOVED_MEMBERS), ar);
 
-    let listing = Command::new(ar)
-        .arg("t")
-        .arg(dst)
-        .output()
-        .unwrap_or_else(|e| panic!("{ar} t: {e}"));
+    let listing = Command::new(ar).arg("t").arg(dst).output().unwrap_or_else(|e| panic!("{ar} t: {e}"));
     assert!(listing.status.success(), "{ar} t {} failed", dst.display());
     let listing = String::from_utf8_lossy(&listing.stdout);
     for member in REMOVED_MEMBERS {
-        assert!(
-            !listing.lines().any(|l| l.trim() == member),
-            "{member} still in {}",
-            dst.display()
-        );
+        assert!(!listing.lines().any(|l| l.trim() == member), "{member} still in {}", dst.display());
     }
 }
 
 fn run(cmd: &mut Command, what: &str) {
-    let status = cmd
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e} (is llvm-19 installed?)"));
+    let status = cmd.status().unwrap_or_else(|e| panic!("cannot run {what}: {e} (is llvm-19 installed?)"));
     assert!(status.success(), "{what} failed: {status}");
 }

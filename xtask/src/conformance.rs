@@ -44,8 +44,7 @@ use crate::pg::Server;
 use crate::regress::{self, Expected};
 use anyhow::{bail, Context, Result};
 use schemasim_engine::{
-    dump, parse, replay, Migration, MigrationOutcome, MigrationReport, OnError, ReplayOptions,
-    Session,
+    dump, parse, replay, Migration, MigrationOutcome, MigrationReport, OnError, ReplayOptions, Session,
 };
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -80,27 +79,21 @@ pub fn run(args: &Args) -> Result<()> {
         Some(dir) => PathBuf::from(dir),
         None => repo.join("../shared/corpus"),
     };
-    let available = corpus::list(&corpus_root)
-        .with_context(|| format!("no corpus at {}", corpus_root.display()))?;
+    let available = corpus::list(&corpus_root).with_context(|| format!("no corpus at {}", corpus_root.display()))?;
     let selected = select(args, &available)?;
     let out_root = repo.join("target/conformance");
     fs::create_dir_all(&out_root).with_context(|| format!("creating {}", out_root.display()))?;
     let mut days = RunDays::new();
 
     let needs_server = selected.iter().any(|c| c != corpus::PG_REGRESS);
-    let server = if needs_server {
-        Some(Server::connect_or_start(&repo)?)
-    } else {
-        None
-    };
+    let server = if needs_server { Some(Server::connect_or_start(&repo)?) } else { None };
     let mut report = Report::default();
     let measured = (|| -> Result<()> {
         for name in &selected {
             let dir = corpus_root.join(name);
             let out_dir = out_root.join(name);
             if out_dir.exists() {
-                fs::remove_dir_all(&out_dir)
-                    .with_context(|| format!("clearing {}", out_dir.display()))?;
+                fs::remove_dir_all(&out_dir).with_context(|| format!("clearing {}", out_dir.display()))?;
             }
             fs::create_dir_all(&out_dir)?;
             eprintln!("conformance: {name}");
@@ -150,10 +143,7 @@ fn repo_root() -> PathBuf {
 fn select(args: &Args, available: &[String]) -> Result<Vec<String>> {
     for name in &args.corpora {
         if !available.contains(name) {
-            bail!(
-                "unknown corpus {name:?} (available: {})",
-                available.join(", ")
-            );
+            bail!("unknown corpus {name:?} (available: {})", available.join(", "));
         }
     }
     let wanted = |name: &String| {
@@ -169,13 +159,7 @@ fn select(args: &Args, available: &[String]) -> Result<Vec<String>> {
         .cloned()
         .collect();
     // Small corpora first, pg-regress last: the quick ones report early.
-    selected.sort_by_key(|n| {
-        (
-            n == corpus::PG_REGRESS,
-            !corpus::QUICK.contains(&n.as_str()),
-            n.clone(),
-        )
-    });
+    selected.sort_by_key(|n| (n == corpus::PG_REGRESS, !corpus::QUICK.contains(&n.as_str()), n.clone()));
     Ok(selected)
 }
 
@@ -193,10 +177,7 @@ struct RunDays {
 impl RunDays {
     fn new() -> RunDays {
         let first = today();
-        RunDays {
-            days: vec![first.clone()],
-            first,
-        }
+        RunDays { days: vec![first.clone()], first }
     }
     fn current(&mut self) -> &[String] {
         let now = today();
@@ -209,9 +190,7 @@ impl RunDays {
 
 /// Today's UTC date as `YYYY-MM-DD`.
 fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (y, m, d) = civil_from_days((secs / 86_400) as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }
@@ -243,18 +222,11 @@ fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     }));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     panic::set_hook(previous);
-    result.map_err(|_| {
-        LAST_PANIC
-            .with(|p| p.borrow_mut().take())
-            .unwrap_or_else(|| "panicked".to_string())
-    })
+    result.map_err(|_| LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panicked".to_string()))
 }
 
 fn database_name(corpus: &str) -> String {
-    format!(
-        "schemasim_conformance_{}",
-        corpus.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-    )
+    format!("schemasim_conformance_{}", corpus.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,17 +295,9 @@ fn describe(report: &MigrationReport) -> String {
     }
 }
 
-fn run_history(
-    corpus: &Corpus,
-    server: &Server,
-    out_dir: &Path,
-    days: &mut RunDays,
-) -> Result<HistoryResult> {
+fn run_history(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunDays) -> Result<HistoryResult> {
     let migrations = migrations_of(corpus);
-    let options = ReplayOptions {
-        on_error: OnError::Continue,
-        search_path: corpus.search_path.clone(),
-    };
+    let options = ReplayOptions { on_error: OnError::Continue, search_path: corpus.search_path.clone() };
     let clock = Instant::now();
     let replayed = guarded(|| replay(&migrations, &options));
     let replay_seconds = clock.elapsed().as_secs_f64();
@@ -360,15 +324,11 @@ fn run_history(
     let mut reports = replayed.migrations.iter();
     let mut listing = String::new();
     if corpus.prelude.is_some() {
-        let report = reports
-            .next()
-            .context("engine returned no report for the prelude")?;
+        let report = reports.next().context("engine returned no report for the prelude")?;
         result.prelude_ok = Some(matches!(report.outcome, MigrationOutcome::Ok));
         let _ = writeln!(listing, "prelude\texpected ok\tengine {}", describe(report));
         if !matches!(report.outcome, MigrationOutcome::Ok) {
-            result
-                .mismatches
-                .push(format!("prelude: expected ok, engine {}", describe(report)));
+            result.mismatches.push(format!("prelude: expected ok, engine {}", describe(report)));
         }
     }
     for (m, report) in corpus.migrations.iter().zip(reports) {
@@ -384,18 +344,9 @@ fn run_history(
                 result.message_identical += 1;
             }
         }
-        let expected_text = if expected_ok {
-            "ok".to_string()
-        } else {
-            format!("error: {}", expected_message.unwrap_or("?"))
-        };
-        let _ = writeln!(
-            listing,
-            "{:04} {}\texpected {expected_text}\tengine {}",
-            m.seq,
-            m.name,
-            describe(report)
-        );
+        let expected_text =
+            if expected_ok { "ok".to_string() } else { format!("error: {}", expected_message.unwrap_or("?")) };
+        let _ = writeln!(listing, "{:04} {}\texpected {expected_text}\tengine {}", m.seq, m.name, describe(report));
         if same {
             result.identical += 1;
         } else {
@@ -424,13 +375,7 @@ fn run_history(
 }
 
 /// Loads `file` into a fresh database, dumps it and compares with `expected/after-up.sql`.
-fn round_trip(
-    corpus: &Corpus,
-    server: &Server,
-    file: &Path,
-    out_dir: &Path,
-    days: &mut RunDays,
-) -> Result<RoundTrip> {
+fn round_trip(corpus: &Corpus, server: &Server, file: &Path, out_dir: &Path, days: &mut RunDays) -> Result<RoundTrip> {
     let clock = Instant::now();
     let db = database_name(&corpus.name);
     server.fresh_database(&db)?;
@@ -445,22 +390,13 @@ fn round_trip(
     let days = days.current();
     let expected = normalize::normalize(&expected, days);
     let actual = normalize::normalize(&actual, days);
-    let diff = normalize::diff(
-        &expected,
-        &actual,
-        "expected/after-up.sql",
-        "engine dump, loaded and re-dumped",
-    );
+    let diff = normalize::diff(&expected, &actual, "expected/after-up.sql", "engine dump, loaded and re-dumped");
     if diff.changed_lines > 0 {
         fs::write(out_dir.join("after-up.diff"), &diff.unified)?;
     }
     Ok(RoundTrip {
         load_error: load_error.map(|e| {
-            let line = e
-                .lines()
-                .find(|l| l.contains("ERROR:"))
-                .or_else(|| e.lines().next())
-                .unwrap_or("");
+            let line = e.lines().find(|l| l.contains("ERROR:")).or_else(|| e.lines().next()).unwrap_or("");
             line.to_string()
         }),
         changed_lines: diff.changed_lines,
@@ -472,12 +408,7 @@ fn round_trip(
 /// The oracle pipeline on its own: expected/after-up.sql loaded and re-dumped must compare
 /// identical to itself. The prelude runs first in a scratch database, because it creates the
 /// cluster-wide roles that policies in the dump name.
-fn self_check(
-    corpus: &Corpus,
-    server: &Server,
-    out_dir: &Path,
-    days: &mut RunDays,
-) -> Result<HistoryResult> {
+fn self_check(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunDays) -> Result<HistoryResult> {
     server.reset_roles()?;
     if corpus.prelude.is_some() {
         let scratch = format!("{}_roles", database_name(&corpus.name));
@@ -589,20 +520,12 @@ fn run_regress(dir: &Path, out_dir: &Path) -> Result<RegressResult> {
     for ((test, (text, script)), engine) in toml.tests.iter().zip(&scripts).zip(&engine) {
         let out = corpus::read_text(&dir.join(&test.expected))?;
         let expected = regress::expected_outcomes(text, script, &out);
-        let name = Path::new(&test.sql)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or(&test.sql)
-            .to_string();
+        let name = Path::new(&test.sql).file_stem().and_then(|s| s.to_str()).unwrap_or(&test.sql).to_string();
         let mut file = RegressFile {
             name,
             statements: expected.outcomes.len(),
             corpus_statements: test.statements,
-            expected_errors: expected
-                .outcomes
-                .iter()
-                .filter(|o| matches!(o, Expected::Error(_)))
-                .count(),
+            expected_errors: expected.outcomes.iter().filter(|o| matches!(o, Expected::Error(_))).count(),
             meta_errors: expected.meta_errors,
             corpus_expected_errors: test.expected_errors,
             reproduced_on_17_10: test.reproduced_on_17_10,
@@ -638,9 +561,7 @@ fn run_regress(dir: &Path, out_dir: &Path) -> Result<RegressResult> {
                         file.message_identical += 1;
                         None
                     } else {
-                        Some(format!(
-                            "message: expected {message:?}, engine {engine_message:?}"
-                        ))
+                        Some(format!("message: expected {message:?}, engine {engine_message:?}"))
                     }
                 }
                 (Expected::Error(message), Some(None)) => {
@@ -653,20 +574,13 @@ fn run_regress(dir: &Path, out_dir: &Path) -> Result<RegressResult> {
                 }
             };
             if let Some(v) = verdict {
-                let _ = writeln!(
-                    listing,
-                    "{}:{}\t{v}\t| {first_line}",
-                    item.line, item.column
-                );
+                let _ = writeln!(listing, "{}:{}\t{v}\t| {first_line}", item.line, item.column);
             }
         }
         fs::write(out_dir.join(format!("{}.txt", file.name)), listing)?;
         files.push(file);
     }
-    Ok(RegressResult {
-        files,
-        replay_seconds,
-    })
+    Ok(RegressResult { files, replay_seconds })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -728,10 +642,7 @@ impl RegressFile {
 
 impl RegressResult {
     fn total(&self) -> RegressFile {
-        let mut total = RegressFile {
-            name: "total".into(),
-            ..RegressFile::default()
-        };
+        let mut total = RegressFile { name: "total".into(), ..RegressFile::default() };
         for f in &self.files {
             total.add(f);
         }
@@ -752,12 +663,7 @@ impl Report {
                 let migrations = if self.self_check {
                     "-".to_string()
                 } else {
-                    format!(
-                        "{}/{} ({})",
-                        h.identical,
-                        h.total,
-                        percent(h.identical, h.total)
-                    )
+                    format!("{}/{} ({})", h.identical, h.total, percent(h.identical, h.total))
                 };
                 let prelude = match h.prelude_ok {
                     Some(true) => "ok",
@@ -863,30 +769,17 @@ impl Report {
                 let _ = writeln!(
                     s,
                     "| {} | {} | {} | {} | {} | {} | {} | {:.2} |",
-                    h.name,
-                    h.total,
-                    identical,
-                    pct,
-                    prelude,
-                    rt_identical,
-                    diff_lines,
-                    h.replay_seconds
+                    h.name, h.total, identical, pct, prelude, rt_identical, diff_lines, h.replay_seconds
                 );
             }
-            let _ = writeln!(
-                s,
-                "\n*diff lines* = differing lines / lines of the normalized expected dump.\n"
-            );
+            let _ = writeln!(s, "\n*diff lines* = differing lines / lines of the normalized expected dump.\n");
             for h in &self.histories {
                 let mut notes = Vec::new();
                 if let Some(p) = &h.panic {
                     notes.push(format!("- engine panicked: `{}`", p.replace('`', "'")));
                 }
                 if let Some(e) = h.round_trip.as_ref().and_then(|r| r.load_error.as_ref()) {
-                    notes.push(format!(
-                        "- loading the engine's dump failed: `{}`",
-                        e.replace('`', "'")
-                    ));
+                    notes.push(format!("- loading the engine's dump failed: `{}`", e.replace('`', "'")));
                 }
                 if h.expected_failures > 0 {
                     notes.push(format!(

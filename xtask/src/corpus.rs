@@ -5,14 +5,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The corpora `--quick` runs: small histories that replay and round-trip in seconds.
-pub const QUICK: &[&str] = &[
-    "river",
-    "basejump",
-    "graphile-worker",
-    "umami",
-    "supabase-storage",
-    "temporal",
-];
+pub const QUICK: &[&str] = &["river", "basejump", "graphile-worker", "umami", "supabase-storage", "temporal"];
 
 /// The folder whose files are checked statement by statement instead of migration by migration.
 pub const PG_REGRESS: &str = "pg-regress";
@@ -105,11 +98,7 @@ pub struct CorpusMigration {
 
 impl Corpus {
     pub fn load(dir: &Path) -> Result<Corpus> {
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .context("corpus folder name")?
-            .to_string();
+        let name = dir.file_name().and_then(|n| n.to_str()).context("corpus folder name")?.to_string();
         let toml: CorpusToml = read_toml(&dir.join("corpus.toml"))?;
         let prelude = if toml.prelude.is_empty() {
             None
@@ -124,24 +113,11 @@ impl Corpus {
         let mut migrations = Vec::with_capacity(toml.migrations.len());
         for m in toml.migrations {
             let sql = read_text(&dir.join(&m.up))?;
-            migrations.push(CorpusMigration {
-                seq: m.seq,
-                name: m.name,
-                path: m.up,
-                sql,
-                transaction: m.transaction,
-            });
+            migrations.push(CorpusMigration { seq: m.seq, name: m.name, path: m.up, sql, transaction: m.transaction });
         }
         migrations.sort_by_key(|m| m.seq);
         let expected: ResultsToml = read_toml(&dir.join("expected/results.toml"))?;
-        Ok(Corpus {
-            name,
-            dir: dir.to_path_buf(),
-            prelude,
-            search_path,
-            migrations,
-            expected,
-        })
+        Ok(Corpus { name, dir: dir.to_path_buf(), prelude, search_path, migrations, expected })
     }
 
     pub fn expected_for(&self, seq: u32) -> Option<&ExpectedMigration> {
@@ -155,17 +131,10 @@ pub fn search_path_from_pgoptions(options: &str) -> Result<String> {
     while let Some(word) = words.next() {
         let setting = match word {
             "-c" => words.next().unwrap_or(""),
-            w => w
-                .strip_prefix("-c")
-                .or_else(|| w.strip_prefix("--"))
-                .unwrap_or(w),
+            w => w.strip_prefix("-c").or_else(|| w.strip_prefix("--")).unwrap_or(w),
         };
         if let Some(value) = setting.strip_prefix("search_path=") {
-            let parts: Vec<&str> = value
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .collect();
+            let parts: Vec<&str> = value.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
             return Ok(parts.join(", "));
         }
     }
@@ -207,17 +176,16 @@ mod tests {
             search_path_from_pgoptions("-c search_path=storage,public,extensions").unwrap(),
             "storage, public, extensions"
         );
-        assert_eq!(
-            search_path_from_pgoptions("-csearch_path=public").unwrap(),
-            "public"
-        );
+        assert_eq!(search_path_from_pgoptions("-csearch_path=public").unwrap(), "public");
         assert!(search_path_from_pgoptions("-c work_mem=1MB").is_err());
     }
 
     #[test]
     fn psql_prefix_is_stripped() {
         assert_eq!(
-            strip_psql_error_prefix("psql:up/0186_x.sql:1: ERROR:  column \"email\" of relation \"users\" does not exist"),
+            strip_psql_error_prefix(
+                "psql:up/0186_x.sql:1: ERROR:  column \"email\" of relation \"users\" does not exist"
+            ),
             "column \"email\" of relation \"users\" does not exist"
         );
     }

@@ -42,9 +42,7 @@ fn mask_run_day_timestamps(line: &str, run_days: &[String]) -> String {
 /// Length of ` HH:MM:SS[.fff][+HH[:MM]]` (or `T...`) at the start of `s`, if it is one.
 fn time_of_day_len(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    let digits = |i: usize, n: usize| {
-        (i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_digit)).then_some(i + n)
-    };
+    let digits = |i: usize, n: usize| (i + n <= b.len() && b[i..i + n].iter().all(u8::is_ascii_digit)).then_some(i + n);
     if b.first().is_none_or(|c| *c != b' ' && *c != b'T') {
         return None;
     }
@@ -80,21 +78,11 @@ pub struct DumpDiff {
     pub unified: String,
 }
 
-pub fn diff(
-    expected: &[String],
-    actual: &[String],
-    expected_name: &str,
-    actual_name: &str,
-) -> DumpDiff {
+pub fn diff(expected: &[String], actual: &[String], expected_name: &str, actual_name: &str) -> DumpDiff {
     let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
     let actual: Vec<&str> = actual.iter().map(String::as_str).collect();
-    let diff = TextDiff::configure()
-        .algorithm(similar::Algorithm::Patience)
-        .diff_slices(&expected, &actual);
-    let changed_lines = diff
-        .iter_all_changes()
-        .filter(|c| c.tag() != ChangeTag::Equal)
-        .count();
+    let diff = TextDiff::configure().algorithm(similar::Algorithm::Patience).diff_slices(&expected, &actual);
+    let changed_lines = diff.iter_all_changes().filter(|c| c.tag() != ChangeTag::Equal).count();
     let unified = if changed_lines == 0 {
         String::new()
     } else {
@@ -116,10 +104,7 @@ pub fn diff(
         }
         text
     };
-    DumpDiff {
-        changed_lines,
-        unified,
-    }
+    DumpDiff { changed_lines, unified }
 }
 
 #[cfg(test)]
@@ -128,26 +113,20 @@ mod tests {
 
     #[test]
     fn comments_and_blank_lines_are_ignored() {
-        let dump =
-            "--\n-- Name: t; Type: TABLE\n--\n\nCREATE TABLE public.t (\n    a integer\n);\n\n";
-        assert_eq!(
-            normalize(dump, &[]),
-            vec!["CREATE TABLE public.t (", "    a integer", ");"]
-        );
+        let dump = "--\n-- Name: t; Type: TABLE\n--\n\nCREATE TABLE public.t (\n    a integer\n);\n\n";
+        assert_eq!(normalize(dump, &[]), vec!["CREATE TABLE public.t (", "    a integer", ");"]);
     }
 
     #[test]
     fn only_run_day_timestamps_are_masked() {
         let days = vec!["2026-11-22".to_string()];
-        let line = "SELECT '2026-11-22'::date, '2026-11-22 11:28:03.123456'::timestamp, '2000-01-01 00:00:00'::timestamp";
+        let line =
+            "SELECT '2026-11-22'::date, '2026-11-22 11:28:03.123456'::timestamp, '2000-01-01 00:00:00'::timestamp";
         assert_eq!(
             mask_run_day_timestamps(line, &days),
             "SELECT '2026-11-22'::date, '<run-day timestamp>'::timestamp, '2000-01-01 00:00:00'::timestamp"
         );
-        assert_eq!(
-            mask_run_day_timestamps("x '2026-11-22 01:02:03+00' y", &days),
-            "x '<run-day timestamp>' y"
-        );
+        assert_eq!(mask_run_day_timestamps("x '2026-11-22 01:02:03+00' y", &days), "x '<run-day timestamp>' y");
     }
 
     #[test]

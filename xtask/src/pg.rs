@@ -26,16 +26,11 @@ impl Server {
         let script = repo.join("scripts/pg17.sh");
         run_script(&script, "install", None)?;
         let paths = script_paths(&script, None)?;
-        let client_bin = PathBuf::from(
-            paths
-                .get("PG_CLIENT_BIN")
-                .context("pg17.sh paths: PG_CLIENT_BIN")?,
-        );
+        let client_bin = PathBuf::from(paths.get("PG_CLIENT_BIN").context("pg17.sh paths: PG_CLIENT_BIN")?);
         if let (Ok(host), Ok(port)) = (std::env::var("PGHOST"), std::env::var("PGPORT")) {
             if !host.is_empty() && !port.is_empty() {
                 let user = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
-                let own_cluster =
-                    Some(&host) == paths.get("PG_HOST") && Some(&port) == paths.get("PG_PORT");
+                let own_cluster = Some(&host) == paths.get("PG_HOST") && Some(&port) == paths.get("PG_PORT");
                 let server = Server {
                     host,
                     port,
@@ -46,43 +41,29 @@ impl Server {
                     own_cluster,
                 };
                 if server.ping() {
-                    eprintln!(
-                        "conformance: using the running server at {}:{}",
-                        server.host, server.port
-                    );
+                    eprintln!("conformance: using the running server at {}:{}", server.host, server.port);
                     return Ok(server);
                 }
-                eprintln!("conformance: PGHOST/PGPORT set but {}:{} does not answer; starting scripts/pg17.sh", server.host, server.port);
+                eprintln!(
+                    "conformance: PGHOST/PGPORT set but {}:{} does not answer; starting scripts/pg17.sh",
+                    server.host, server.port
+                );
             }
         }
-        let port = paths
-            .get("PG_PORT")
-            .context("pg17.sh paths: PG_PORT")?
-            .clone();
+        let port = paths.get("PG_PORT").context("pg17.sh paths: PG_PORT")?.clone();
         let was_running = run_script(&script, "status", Some(&port)).is_ok();
-        run_script(&script, "start", Some(&port))
-            .context("starting PostgreSQL 17.10 with scripts/pg17.sh")?;
+        run_script(&script, "start", Some(&port)).context("starting PostgreSQL 17.10 with scripts/pg17.sh")?;
         let server = Server {
-            host: paths
-                .get("PG_HOST")
-                .cloned()
-                .unwrap_or_else(|| "127.0.0.1".into()),
+            host: paths.get("PG_HOST").cloned().unwrap_or_else(|| "127.0.0.1".into()),
             port: port.clone(),
-            user: paths
-                .get("PG_USER")
-                .cloned()
-                .unwrap_or_else(|| "postgres".into()),
+            user: paths.get("PG_USER").cloned().unwrap_or_else(|| "postgres".into()),
             client_bin,
             script,
             started: (!was_running).then_some(port),
             own_cluster: true,
         };
         if !server.ping() {
-            bail!(
-                "PostgreSQL on {}:{} does not answer after scripts/pg17.sh start",
-                server.host,
-                server.port
-            );
+            bail!("PostgreSQL on {}:{} does not answer after scripts/pg17.sh start", server.host, server.port);
         }
         Ok(server)
     }
@@ -96,9 +77,7 @@ impl Server {
     }
 
     fn ping(&self) -> bool {
-        self.psql("postgres", &["-c", "select 1"])
-            .map(|o| o.status.success())
-            .unwrap_or(false)
+        self.psql("postgres", &["-c", "select 1"]).map(|o| o.status.success()).unwrap_or(false)
     }
 
     fn command(&self, program: &str) -> Command {
@@ -117,8 +96,7 @@ impl Server {
     /// `psql -X -q -v ON_ERROR_STOP=1 -d DB ARGS...`.
     pub fn psql(&self, db: &str, args: &[&str]) -> Result<Output> {
         let mut cmd = self.command("psql");
-        cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db])
-            .args(args);
+        cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db]).args(args);
         cmd.output().context("running psql")
     }
 
@@ -126,10 +104,7 @@ impl Server {
     pub fn admin(&self, sql: &str) -> Result<()> {
         let out = self.psql("postgres", &["-c", sql])?;
         if !out.status.success() {
-            bail!(
-                "psql -c {sql:?}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
+            bail!("psql -c {sql:?}: {}", String::from_utf8_lossy(&out.stderr).trim());
         }
         Ok(())
     }
@@ -137,17 +112,11 @@ impl Server {
     /// Drops and re-creates `db` from template0, as the corpus expected files were made.
     pub fn fresh_database(&self, db: &str) -> Result<()> {
         self.drop_database(db)?;
-        self.admin(&format!(
-            "CREATE DATABASE {} TEMPLATE template0",
-            quote_ident(db)
-        ))
+        self.admin(&format!("CREATE DATABASE {} TEMPLATE template0", quote_ident(db)))
     }
 
     pub fn drop_database(&self, db: &str) -> Result<()> {
-        self.admin(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            quote_ident(db)
-        ))
+        self.admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(db)))
     }
 
     /// Drops every role but the bootstrap superuser (and leftover databases of this harness), so
@@ -159,30 +128,16 @@ impl Server {
         }
         let out = self.psql(
             "postgres",
-            &[
-                "-At",
-                "-c",
-                "SELECT datname FROM pg_database WHERE datname LIKE 'schemasim\\_conformance\\_%'",
-            ],
+            &["-At", "-c", "SELECT datname FROM pg_database WHERE datname LIKE 'schemasim\\_conformance\\_%'"],
         )?;
-        for db in String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter(|l| !l.is_empty())
-        {
+        for db in String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()) {
             self.drop_database(db)?;
         }
         let out = self.psql(
             "postgres",
-            &[
-                "-At",
-                "-c",
-                "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user",
-            ],
+            &["-At", "-c", "SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> current_user"],
         )?;
-        for role in String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter(|l| !l.is_empty())
-        {
+        for role in String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()) {
             self.admin(&format!("DROP ROLE IF EXISTS {}", quote_ident(role)))?;
         }
         Ok(())
@@ -191,10 +146,7 @@ impl Server {
     /// `psql -X -q -v ON_ERROR_STOP=1 -f FILE`, run in FILE's directory so that messages name it
     /// `psql:FILE:LINE:`: Ok(None) when it loaded, Ok(Some(stderr)) when psql stopped at an error.
     pub fn load_file(&self, db: &str, file: &Path) -> Result<Option<String>> {
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .context("file name")?;
+        let name = file.file_name().and_then(|n| n.to_str()).context("file name")?;
         let mut cmd = self.command("psql");
         cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-f", name]);
         if let Some(dir) = file.parent() {
@@ -212,20 +164,11 @@ impl Server {
     pub fn dump_schema(&self, db: &str) -> Result<String> {
         let out = self
             .command("pg_dump")
-            .args([
-                "--schema-only",
-                "--no-owner",
-                "--no-privileges",
-                "--restrict-key=corpus",
-                db,
-            ])
+            .args(["--schema-only", "--no-owner", "--no-privileges", "--restrict-key=corpus", db])
             .output()
             .context("running pg_dump")?;
         if !out.status.success() {
-            bail!(
-                "pg_dump {db}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
+            bail!("pg_dump {db}: {}", String::from_utf8_lossy(&out.stderr).trim());
         }
         String::from_utf8(out.stdout).context("pg_dump output is not UTF-8")
     }
@@ -237,9 +180,7 @@ fn run_script(script: &Path, action: &str, port: Option<&str>) -> Result<Output>
     if let Some(port) = port {
         cmd.env("SCHEMASIM_PG_PORT", port);
     }
-    let out = cmd
-        .output()
-        .with_context(|| format!("running {} {action}", script.display()))?;
+    let out = cmd.output().with_context(|| format!("running {} {action}", script.display()))?;
     if !out.status.success() {
         bail!(
             "{} {action} failed ({}):\n{}{}",

@@ -36,18 +36,8 @@ pub struct Script {
 }
 
 /// Meta-commands that send the query buffer (and so end the statement before them).
-const SENDING_META: &[&str] = &[
-    "g",
-    "gx",
-    "gset",
-    "gexec",
-    "gdesc",
-    "crosstabview",
-    "watch",
-    "bind",
-    "bind_named",
-    "sendpipeline",
-];
+const SENDING_META: &[&str] =
+    &["g", "gx", "gset", "gexec", "gdesc", "crosstabview", "watch", "bind", "bind_named", "sendpipeline"];
 
 struct Lines {
     starts: Vec<usize>,
@@ -99,10 +89,8 @@ impl StatementState {
 
     fn identifier(&mut self, word: &str) {
         let lower = word.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "create" | "function" | "procedure" | "or" | "replace"
-        ) && self.identifier_count < self.identifiers.len()
+        if matches!(lower.as_str(), "create" | "function" | "procedure" | "or" | "replace")
+            && self.identifier_count < self.identifiers.len()
         {
             self.identifiers[self.identifier_count] = lower.as_bytes()[0];
         }
@@ -140,14 +128,7 @@ pub fn scan(text: &str) -> Script {
     let push = |items: &mut Vec<Item>, is_sql: bool, start: usize, end: usize, end_at: usize| {
         let (line, column) = lines.line_column(text, start);
         let end_line = lines.index(end_at) as u32 + 1;
-        items.push(Item {
-            is_sql,
-            start,
-            end,
-            line,
-            column,
-            end_line,
-        });
+        items.push(Item { is_sql, start, end, line, column, end_line });
     };
     let mut i = 0;
     while i < b.len() {
@@ -174,8 +155,7 @@ pub fn scan(text: &str) -> Script {
             }
         } else if c == b'\'' {
             st.token(i);
-            let escapes =
-                i > 0 && matches!(b[i - 1], b'e' | b'E') && (i < 2 || !is_ident_char(b[i - 2]));
+            let escapes = i > 0 && matches!(b[i - 1], b'e' | b'E') && (i < 2 || !is_ident_char(b[i - 2]));
             i += 1;
             while i < b.len() {
                 if escapes && b[i] == b'\\' {
@@ -250,9 +230,7 @@ pub fn scan(text: &str) -> Script {
             }
             st = StatementState::default();
         } else if c == b'\\' {
-            let name_end = (i + 1..b.len())
-                .find(|&j| !b[j].is_ascii_alphanumeric() && b[j] != b'_')
-                .unwrap_or(b.len());
+            let name_end = (i + 1..b.len()).find(|&j| !b[j].is_ascii_alphanumeric() && b[j] != b'_').unwrap_or(b.len());
             let name = &text[i + 1..name_end];
             let line_end = lines.end_of_line(text, i);
             match st.start {
@@ -277,8 +255,7 @@ pub fn scan(text: &str) -> Script {
     if let Some(start) = st.start {
         push(&mut items, true, start, b.len(), b.len().saturating_sub(1));
     }
-    let sql = String::from_utf8(sanitized)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let sql = String::from_utf8(sanitized).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Script { items, sql }
 }
 
@@ -306,8 +283,7 @@ fn is_copy_from_stdin(statement: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    words.first().is_some_and(|w| w == "copy")
-        && words.windows(2).any(|w| w[0] == "from" && w[1] == "stdin")
+    words.first().is_some_and(|w| w == "copy") && words.windows(2).any(|w| w[0] == "from" && w[1] == "stdin")
 }
 
 /// What the real server did with one statement, according to the expected output.
@@ -329,12 +305,8 @@ pub struct ExpectedOutcomes {
 /// Aligns the echoed script in `out` (psql -a output) with `text` and reads each statement's
 /// outcome from the output printed after the line where it ends.
 pub fn expected_outcomes(text: &str, script: &Script, out: &str) -> ExpectedOutcomes {
-    let script_lines: Vec<(u32, &str)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.is_empty())
-        .map(|(i, l)| (i as u32 + 1, l))
-        .collect();
+    let script_lines: Vec<(u32, &str)> =
+        text.lines().enumerate().filter(|(_, l)| !l.is_empty()).map(|(i, l)| (i as u32 + 1, l)).collect();
     let old: Vec<&str> = script_lines.iter().map(|(_, l)| *l).collect();
     let new: Vec<&str> = out.lines().collect();
     let ops = similar::capture_diff_slices(Algorithm::Myers, &old, &new);
@@ -354,15 +326,8 @@ pub fn expected_outcomes(text: &str, script: &Script, out: &str) -> ExpectedOutc
         match op {
             DiffOp::Equal { old_index, len, .. } => last_line = script_lines[old_index + len - 1].0,
             DiffOp::Delete { old_len, .. } => unechoed_lines += old_len,
-            DiffOp::Insert {
-                new_index, new_len, ..
-            } => output(last_line, new_index..new_index + new_len),
-            DiffOp::Replace {
-                old_len,
-                new_index,
-                new_len,
-                ..
-            } => {
+            DiffOp::Insert { new_index, new_len, .. } => output(last_line, new_index..new_index + new_len),
+            DiffOp::Replace { old_len, new_index, new_len, .. } => {
                 unechoed_lines += old_len;
                 output(last_line, new_index..new_index + new_len);
             }
@@ -393,11 +358,7 @@ pub fn expected_outcomes(text: &str, script: &Script, out: &str) -> ExpectedOutc
             None => meta_errors += 1,
         }
     }
-    ExpectedOutcomes {
-        outcomes,
-        meta_errors,
-        unechoed_lines,
-    }
+    ExpectedOutcomes { outcomes, meta_errors, unechoed_lines }
 }
 
 #[cfg(test)]
@@ -405,12 +366,7 @@ mod tests {
     use super::*;
 
     fn sql_texts(text: &str) -> Vec<String> {
-        scan(text)
-            .items
-            .iter()
-            .filter(|i| i.is_sql)
-            .map(|i| text[i.start..i.end].to_string())
-            .collect()
+        scan(text).items.iter().filter(|i| i.is_sql).map(|i| text[i.start..i.end].to_string()).collect()
     }
 
     #[test]
@@ -437,23 +393,12 @@ mod tests {
 
     #[test]
     fn meta_commands_and_copy_data_are_blanked() {
-        let text =
-            "\\set x 1\nSELECT 1 AS a \\gset\nCOPY t FROM stdin;\n1\t2\n\\.\nSELECT E'\\\\d';\n";
+        let text = "\\set x 1\nSELECT 1 AS a \\gset\nCOPY t FROM stdin;\n1\t2\n\\.\nSELECT E'\\\\d';\n";
         let script = scan(text);
-        let kinds: Vec<(bool, u32, u32)> = script
-            .items
-            .iter()
-            .map(|i| (i.is_sql, i.line, i.end_line))
-            .collect();
-        assert_eq!(
-            kinds,
-            vec![(false, 1, 1), (true, 2, 2), (true, 3, 3), (true, 6, 6)]
-        );
+        let kinds: Vec<(bool, u32, u32)> = script.items.iter().map(|i| (i.is_sql, i.line, i.end_line)).collect();
+        assert_eq!(kinds, vec![(false, 1, 1), (true, 2, 2), (true, 3, 3), (true, 6, 6)]);
         assert_eq!(script.sql.lines().count(), text.lines().count());
-        assert_eq!(
-            script.sql.lines().nth(1).unwrap().trim_end(),
-            "SELECT 1 AS a ;"
-        );
+        assert_eq!(script.sql.lines().nth(1).unwrap().trim_end(), "SELECT 1 AS a ;");
         assert!(script.sql.lines().nth(3).unwrap().trim().is_empty());
         assert!(script.sql.lines().nth(4).unwrap().trim().is_empty());
         assert!(script.sql.contains("SELECT E'\\\\d';"));
@@ -467,11 +412,7 @@ mod tests {
         let e = expected_outcomes(text, &script, out);
         assert_eq!(
             e.outcomes,
-            vec![
-                Expected::Ok,
-                Expected::Error("relation \"a\" already exists".into()),
-                Expected::Ok
-            ]
+            vec![Expected::Ok, Expected::Error("relation \"a\" already exists".into()), Expected::Ok]
         );
         assert_eq!(e.meta_errors, 1);
         assert_eq!(e.unechoed_lines, 0);

@@ -170,13 +170,7 @@ impl Catalog {
         let seq = catalog.allocate_seq();
         catalog.schemas.insert(
             "public".into(),
-            Schema {
-                name: "public".into(),
-                seq,
-                owner: None,
-                comment: None,
-                grants: Vec::new(),
-            },
+            Schema { name: "public".into(), seq, owner: None, comment: None, grants: Vec::new() },
         );
         catalog
     }
@@ -220,10 +214,7 @@ impl Catalog {
     /// table `users` exists.
     pub fn type_name_taken(&self, name: &QualName) -> bool {
         self.types.contains_key(name)
-            || matches!(
-                self.relations.get(name),
-                Some(Relation::Table(_) | Relation::View(_) | Relation::Sequence(_))
-            )
+            || matches!(self.relations.get(name), Some(Relation::Table(_) | Relation::View(_) | Relation::Sequence(_)))
     }
 }
 
@@ -236,14 +227,9 @@ mod tests {
         let mut catalog = Catalog::new();
         let seq = catalog.allocate_seq();
         let name = QualName::new("public", "users");
-        catalog.relations.insert(
-            name.clone(),
-            Relation::Table(Table {
-                name: name.clone(),
-                seq,
-                ..Default::default()
-            }),
-        );
+        catalog
+            .relations
+            .insert(name.clone(), Relation::Table(Table { name: name.clone(), seq, ..Default::default() }));
         let json = serde_json::to_string(&catalog).unwrap();
         let back: Catalog = serde_json::from_str(&json).unwrap();
         assert_eq!(back, catalog);

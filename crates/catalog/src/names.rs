@@ -15,22 +15,14 @@ pub struct QualName {
 
 impl QualName {
     pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
-        QualName {
-            schema: schema.into(),
-            name: name.into(),
-        }
+        QualName { schema: schema.into(), name: name.into() }
     }
 }
 
 impl fmt::Display for QualName {
     /// Quoted as PostgreSQL's `quote_identifier` would, so the text is valid SQL.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}.{}",
-            quote_ident(&self.schema),
-            quote_ident(&self.name)
-        )
+        write!(f, "{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
     }
 }
 
@@ -51,13 +43,8 @@ pub fn truncate_identifier(name: &str) -> &str {
 /// underscores (not starting with a digit), or a reserved keyword.
 pub fn quote_ident(name: &str) -> String {
     let plain = !name.is_empty()
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !is_reserved_keyword(name);
     if plain {
         name.to_string()

@@ -90,9 +90,7 @@ impl Table {
     }
 
     pub fn primary_key(&self) -> Option<&Constraint> {
-        self.constraints
-            .iter()
-            .find(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
+        self.constraints.iter().find(|c| matches!(c.kind, ConstraintKind::PrimaryKey { .. }))
     }
 }
 
@@ -158,25 +156,11 @@ pub struct Constraint {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ConstraintKind {
-    PrimaryKey {
-        columns: Vec<String>,
-        include: Vec<String>,
-        index: String,
-    },
-    Unique {
-        columns: Vec<String>,
-        include: Vec<String>,
-        index: String,
-        nulls_not_distinct: bool,
-    },
-    Check {
-        expr: String,
-    },
+    PrimaryKey { columns: Vec<String>, include: Vec<String>, index: String },
+    Unique { columns: Vec<String>, include: Vec<String>, index: String, nulls_not_distinct: bool },
+    Check { expr: String },
     ForeignKey(ForeignKey),
-    Exclude {
-        index: String,
-        definition: String,
-    },
+    Exclude { index: String, definition: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -126,16 +126,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn load_project(paths: &[PathBuf]) -> Result<Project> {
     if let [dir] = paths {
         if dir.is_dir() {
-            return schemasim_layouts::detect(dir)
-                .with_context(|| format!("reading {}", dir.display()));
+            return schemasim_layouts::detect(dir).with_context(|| format!("reading {}", dir.display()));
         }
     }
     for p in paths {
         if p.is_dir() {
-            bail!(
-                "{} is a folder: give one migrations folder, or files",
-                p.display()
-            );
+            bail!("{} is a folder: give one migrations folder, or files", p.display());
         }
     }
     Ok(schemasim_layouts::from_files(paths)?)
@@ -175,11 +171,7 @@ fn replay_paths(args: &ReplayArgs) -> Result<(Project, Replay)> {
 }
 
 fn exit_code(replay: &Replay) -> ExitCode {
-    if replay
-        .migrations
-        .iter()
-        .any(|m| m.outcome == MigrationOutcome::Error)
-    {
+    if replay.migrations.iter().any(|m| m.outcome == MigrationOutcome::Error) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -196,16 +188,10 @@ fn print_text(replay: &Replay) {
         println!("{status:>7}  {}", m.name);
         for s in &m.statements {
             for n in &s.notices {
-                println!(
-                    "         {}:{}:{}: {}: {}",
-                    m.path, s.line, s.column, n.severity, n.message
-                );
+                println!("         {}:{}:{}: {}: {}", m.path, s.line, s.column, n.severity, n.message);
             }
             for w in &s.warnings {
-                println!(
-                    "         {}:{}:{}: not simulated: {}",
-                    m.path, s.line, s.column, w.message
-                );
+                println!("         {}:{}:{}: not simulated: {}", m.path, s.line, s.column, w.message);
             }
             if s.outcome == Outcome::Error {
                 let (line, column) = s.error_position.unwrap_or((s.line, s.column));
@@ -226,23 +212,8 @@ fn print_text(replay: &Replay) {
             }
         }
     }
-    let ok = replay
-        .migrations
-        .iter()
-        .filter(|m| m.outcome == MigrationOutcome::Ok)
-        .count();
-    let errors = replay
-        .migrations
-        .iter()
-        .filter(|m| m.outcome == MigrationOutcome::Error)
-        .count();
-    let skipped = replay
-        .migrations
-        .iter()
-        .filter(|m| m.outcome == MigrationOutcome::Skipped)
-        .count();
-    println!(
-        "{} migrations: {ok} ok, {errors} failed, {skipped} skipped",
-        replay.migrations.len()
-    );
+    let ok = replay.migrations.iter().filter(|m| m.outcome == MigrationOutcome::Ok).count();
+    let errors = replay.migrations.iter().filter(|m| m.outcome == MigrationOutcome::Error).count();
+    let skipped = replay.migrations.iter().filter(|m| m.outcome == MigrationOutcome::Skipped).count();
+    println!("{} migrations: {ok} ok, {errors} failed, {skipped} skipped", replay.migrations.len());
 }

@@ -8,12 +8,8 @@ fn examples() -> PathBuf {
 }
 
 fn schemasim(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schemasim"))
-        .args(args)
-        .output()
-        .expect("runs");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let out = Command::new(env!("CARGO_BIN_EXE_schemasim")).args(args).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -22,7 +18,10 @@ fn skipped_baseline_shows_the_notice_that_hid_the_problem() {
     let dir = examples().join("skipped-baseline/migrations");
     let (code, out) = schemasim(&["replay", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("200_consolidated_baseline.sql:7:1: NOTICE: relation \"users\" already exists, skipping"), "{out}");
+    assert!(
+        out.contains("200_consolidated_baseline.sql:7:1: NOTICE: relation \"users\" already exists, skipping"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -33,27 +32,15 @@ fn production_without_115_rejects_the_app_insert() {
         .lines()
         .map(str::trim)
         .filter(|l| l.ends_with(".sql"))
-        .map(|l| {
-            base.join("migrations")
-                .join(l.rsplit('/').next().unwrap())
-                .display()
-                .to_string()
-        })
+        .map(|l| base.join("migrations").join(l.rsplit('/').next().unwrap()).display().to_string())
         .collect();
     assert!(!files.iter().any(|f| f.contains("115_")));
-    files.push(
-        base.join("queries/admin_add_customer.sql")
-            .display()
-            .to_string(),
-    );
+    files.push(base.join("queries/admin_add_customer.sql").display().to_string());
     let mut args = vec!["replay"];
     args.extend(files.iter().map(String::as_str));
     let (code, out) = schemasim(&args);
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("ERROR 42703: column \"status\" of relation \"users\" does not exist"),
-        "{out}"
-    );
+    assert!(out.contains("ERROR 42703: column \"status\" of relation \"users\" does not exist"), "{out}");
 }
 
 #[test]
@@ -64,12 +51,8 @@ fn json_output_lists_every_statement() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
     let migrations = v["migrations"].as_array().unwrap();
     assert_eq!(migrations.len(), 6);
-    assert!(migrations
-        .iter()
-        .all(|m| m["statements"].as_array().is_some_and(|s| !s.is_empty())));
-    assert!(v["schema"]["relations"]
-        .as_array()
-        .is_some_and(|r| !r.is_empty()));
+    assert!(migrations.iter().all(|m| m["statements"].as_array().is_some_and(|s| !s.is_empty())));
+    assert!(v["schema"]["relations"].as_array().is_some_and(|r| !r.is_empty()));
 }
 
 #[test]
@@ -87,9 +70,7 @@ fn rollback_plan_down_fails_on_a_dependency() {
     let down = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.to_string_lossy().contains("000006") && p.to_string_lossy().ends_with(".down.sql")
-        })
+        .find(|p| p.to_string_lossy().contains("000006") && p.to_string_lossy().ends_with(".down.sql"))
         .expect("down 6 exists");
     let mut args = vec!["replay", "--tx", "per-file"];
     args.extend(ups.iter().map(String::as_str));
@@ -97,10 +78,7 @@ fn rollback_plan_down_fails_on_a_dependency() {
     args.push(&down);
     let (code, out) = schemasim(&args);
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("ERROR 2BP01: cannot drop table accounts because other objects depend on it"),
-        "{out}"
-    );
+    assert!(out.contains("ERROR 2BP01: cannot drop table accounts because other objects depend on it"), "{out}");
 }
 
 #[test]

@@ -27,10 +27,7 @@ pub fn describe(catalog: &Catalog, obj: &Obj) -> String {
     match obj {
         Obj::Schema(s) => format!("schema {s}"),
         Obj::Relation(qn) => {
-            let noun = catalog
-                .relations
-                .get(qn)
-                .map_or("relation", |r| r.kind_noun());
+            let noun = catalog.relations.get(qn).map_or("relation", |r| r.kind_noun());
             format!("{noun} {}", display_name(qn))
         }
         Obj::Column(t, c) => format!("column {c} of table {}", display_name(t)),
@@ -60,8 +57,7 @@ pub fn dependents(catalog: &Catalog, obj: &Obj) -> (Vec<Obj>, Vec<Obj>) {
     match obj {
         Obj::Schema(s) => {
             for (qn, rel) in catalog.relations.iter() {
-                if &qn.schema == s && !matches!(rel, Relation::Index(_)) && !is_owned_sequence(rel)
-                {
+                if &qn.schema == s && !matches!(rel, Relation::Index(_)) && !is_owned_sequence(rel) {
                     normal.push(Obj::Relation(qn.clone()));
                 }
             }
@@ -89,8 +85,8 @@ pub fn dependents(catalog: &Catalog, obj: &Obj) -> (Vec<Obj>, Vec<Obj>) {
             // Foreign keys elsewhere depend on the unique index a PK/UNIQUE constraint owns.
             if let Some(table) = catalog.table(t) {
                 if let Some(con) = table.constraint(c) {
-                    if let ConstraintKind::PrimaryKey { columns, .. }
-                    | ConstraintKind::Unique { columns, .. } = &con.kind
+                    if let ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } =
+                        &con.kind
                     {
                         fks_referencing(catalog, t, Some(columns), &mut normal);
                     }
@@ -113,19 +109,13 @@ fn is_owned_sequence(rel: &Relation) -> bool {
     matches!(rel, Relation::Sequence(s) if s.owned_by.is_some())
 }
 
-fn fks_referencing(
-    catalog: &Catalog,
-    target: &QualName,
-    columns: Option<&Vec<String>>,
-    out: &mut Vec<Obj>,
-) {
+fn fks_referencing(catalog: &Catalog, target: &QualName, columns: Option<&Vec<String>>, out: &mut Vec<Obj>) {
     for (qn, rel) in catalog.relations.iter() {
         let Relation::Table(t) = rel else { continue };
         for con in &t.constraints {
             if let ConstraintKind::ForeignKey(fk) = &con.kind {
                 let same_table = qn == target;
-                let matches_cols =
-                    columns.is_none_or(|cols| fk.ref_columns.iter().all(|c| cols.contains(c)));
+                let matches_cols = columns.is_none_or(|cols| fk.ref_columns.iter().all(|c| cols.contains(c)));
                 if &fk.ref_table == target && !same_table && matches_cols {
                     out.push(Obj::Constraint(qn.clone(), con.name.clone()));
                 }
@@ -134,20 +124,11 @@ fn fks_referencing(
     }
 }
 
-fn relation_dependents(
-    catalog: &Catalog,
-    qn: &QualName,
-    normal: &mut Vec<Obj>,
-    auto: &mut Vec<Obj>,
-) {
+fn relation_dependents(catalog: &Catalog, qn: &QualName, normal: &mut Vec<Obj>, auto: &mut Vec<Obj>) {
     for (other, rel) in catalog.relations.iter() {
         match rel {
-            Relation::View(v) if v.depends_on.contains(qn) && other != qn => {
-                normal.push(Obj::Relation(other.clone()))
-            }
-            Relation::Index(i) if &i.table == qn && i.constraint.is_none() => {
-                auto.push(Obj::Relation(other.clone()))
-            }
+            Relation::View(v) if v.depends_on.contains(qn) && other != qn => normal.push(Obj::Relation(other.clone())),
+            Relation::Index(i) if &i.table == qn && i.constraint.is_none() => auto.push(Obj::Relation(other.clone())),
             Relation::Sequence(s) if s.owned_by.as_ref().is_some_and(|(t, _)| t == qn) => {
                 auto.push(Obj::Relation(other.clone()))
             }
@@ -183,13 +164,7 @@ fn relation_dependents(
     }
 }
 
-fn column_dependents(
-    catalog: &Catalog,
-    t: &QualName,
-    c: &str,
-    normal: &mut Vec<Obj>,
-    auto: &mut Vec<Obj>,
-) {
+fn column_dependents(catalog: &Catalog, t: &QualName, c: &str, normal: &mut Vec<Obj>, auto: &mut Vec<Obj>) {
     let Some(table) = catalog.table(t) else {
         return;
     };
@@ -201,18 +176,12 @@ fn column_dependents(
             Relation::Index(i) if &i.table == t && i.constraint.is_none() => {
                 let uses = i.key_columns.iter().any(|k| k == c)
                     || i.include.iter().any(|k| k == c)
-                    || i.predicate
-                        .as_deref()
-                        .is_some_and(|p| text_mentions_column(p, c));
+                    || i.predicate.as_deref().is_some_and(|p| text_mentions_column(p, c));
                 if uses {
                     auto.push(Obj::Relation(other.clone()));
                 }
             }
-            Relation::Sequence(s)
-                if s.owned_by
-                    .as_ref()
-                    .is_some_and(|(st, sc)| st == t && sc == c) =>
-            {
+            Relation::Sequence(s) if s.owned_by.as_ref().is_some_and(|(st, sc)| st == t && sc == c) => {
                 auto.push(Obj::Relation(other.clone()))
             }
             _ => {}
@@ -220,21 +189,16 @@ fn column_dependents(
     }
     for con in &table.constraints {
         let uses = match &con.kind {
-            ConstraintKind::PrimaryKey {
-                columns, include, ..
+            ConstraintKind::PrimaryKey { columns, include, .. } | ConstraintKind::Unique { columns, include, .. } => {
+                columns.iter().chain(include).any(|k| k == c)
             }
-            | ConstraintKind::Unique {
-                columns, include, ..
-            } => columns.iter().chain(include).any(|k| k == c),
             ConstraintKind::Check { expr } => text_mentions_column(expr, c),
             ConstraintKind::ForeignKey(fk) => fk.columns.iter().any(|k| k == c),
             ConstraintKind::Exclude { definition, .. } => text_mentions_column(definition, c),
         };
         if uses {
             auto.push(Obj::Constraint(t.clone(), con.name.clone()));
-            if let ConstraintKind::PrimaryKey { columns, .. }
-            | ConstraintKind::Unique { columns, .. } = &con.kind
-            {
+            if let ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } = &con.kind {
                 fks_referencing(catalog, t, Some(columns), normal);
             }
         }
@@ -255,24 +219,14 @@ fn column_dependents(
         }
     }
     for p in &table.policies {
-        let uses = p
-            .using
-            .as_deref()
-            .is_some_and(|e| text_mentions_column(e, c))
-            || p.with_check
-                .as_deref()
-                .is_some_and(|e| text_mentions_column(e, c));
+        let uses = p.using.as_deref().is_some_and(|e| text_mentions_column(e, c))
+            || p.with_check.as_deref().is_some_and(|e| text_mentions_column(e, c));
         if uses {
             normal.push(Obj::Policy(t.clone(), p.name.clone()));
         }
     }
     for other in &table.columns {
-        if other.name != c
-            && other
-                .generated
-                .as_deref()
-                .is_some_and(|g| text_mentions_column(g, c))
-        {
+        if other.name != c && other.generated.as_deref().is_some_and(|g| text_mentions_column(g, c)) {
             normal.push(Obj::Column(t.clone(), other.name.clone()));
         }
     }
@@ -291,9 +245,7 @@ fn type_dependents(catalog: &Catalog, qn: &QualName, normal: &mut Vec<Obj>) {
     for (other, ty) in catalog.types.iter() {
         let uses = match &ty.kind {
             TypeKind::Domain(d) => type_mentions(&d.base_type, qn),
-            TypeKind::Composite { attributes } => {
-                attributes.iter().any(|(_, t)| type_mentions(t, qn))
-            }
+            TypeKind::Composite { attributes } => attributes.iter().any(|(_, t)| type_mentions(t, qn)),
             _ => false,
         };
         if uses && other != qn {
@@ -319,19 +271,13 @@ fn function_dependents(catalog: &Catalog, key: &FunctionKey, normal: &mut Vec<Ob
                     }
                 }
                 for p in &t.policies {
-                    let uses = [&p.using, &p.with_check]
-                        .into_iter()
-                        .flatten()
-                        .any(|e| text_calls(e, &key.name));
+                    let uses = [&p.using, &p.with_check].into_iter().flatten().any(|e| text_calls(e, &key.name));
                     if uses {
                         normal.push(Obj::Policy(qn.clone(), p.name.clone()));
                     }
                 }
                 for c in &t.columns {
-                    if c.default
-                        .as_deref()
-                        .is_some_and(|d| text_calls(d, &key.name))
-                    {
+                    if c.default.as_deref().is_some_and(|d| text_calls(d, &key.name)) {
                         normal.push(Obj::Default(qn.clone(), c.name.clone()));
                     }
                 }
@@ -343,14 +289,10 @@ fn function_dependents(catalog: &Catalog, key: &FunctionKey, normal: &mut Vec<Ob
                     }
                 }
             }
-            Relation::View(v) if text_calls(&v.query, &key.name) => {
-                normal.push(Obj::Relation(qn.clone()))
-            }
+            Relation::View(v) if text_calls(&v.query, &key.name) => normal.push(Obj::Relation(qn.clone())),
             Relation::Index(i) => {
                 let uses = i.elements.iter().any(|e| text_calls(e, &key.name))
-                    || i.predicate
-                        .as_deref()
-                        .is_some_and(|p| text_calls(p, &key.name));
+                    || i.predicate.as_deref().is_some_and(|p| text_calls(p, &key.name));
                 if uses {
                     normal.push(Obj::Relation(qn.clone()));
                 }
@@ -384,17 +326,11 @@ pub fn text_calls(text: &str, name: &QualName) -> bool {
             Err(_) => return false,
         },
     };
-    tree.protobuf
-        .stmts
-        .iter()
-        .filter_map(|s| s.stmt.as_deref())
-        .any(|stmt| {
-            expr::function_calls(stmt)
-                .iter()
-                .any(|parts| match parts.as_slice() {
-                    [n] => n == &name.name,
-                    [s, n] => s == &name.schema && n == &name.name,
-                    _ => false,
-                })
+    tree.protobuf.stmts.iter().filter_map(|s| s.stmt.as_deref()).any(|stmt| {
+        expr::function_calls(stmt).iter().any(|parts| match parts.as_slice() {
+            [n] => n == &name.name,
+            [s, n] => s == &name.schema && n == &name.name,
+            _ => false,
         })
+    })
 }

@@ -13,10 +13,7 @@ use schemasim_catalog::Relation;
 pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
     match node {
         NodeEnum::InsertStmt(s) => {
-            let rv = s
-                .relation
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing table"))?;
+            let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
             let qn = ctx.resolve_relation(rv)?;
             let columns: Vec<String> = match ctx.catalog.relations.get(&qn) {
                 Some(Relation::Table(t)) => t.columns.iter().map(|c| c.name.clone()).collect(),
@@ -30,18 +27,10 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                     }
                 }
             }
-            check_relations(
-                ctx,
-                &protobuf::Node {
-                    node: Some(node.clone()),
-                },
-            )
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
         }
         NodeEnum::UpdateStmt(s) => {
-            let rv = s
-                .relation
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing table"))?;
+            let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
             let qn = ctx.resolve_relation(rv)?;
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 for c in &s.target_list {
@@ -52,19 +41,9 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                     }
                 }
             }
-            check_relations(
-                ctx,
-                &protobuf::Node {
-                    node: Some(node.clone()),
-                },
-            )
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
         }
-        _ => check_relations(
-            ctx,
-            &protobuf::Node {
-                node: Some(node.clone()),
-            },
-        ),
+        _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),
     }
 }
 
@@ -72,11 +51,7 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
 fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<()> {
     let ctes: Vec<String> = crate::expr::find_all(tree, "CommonTableExpr")
         .iter()
-        .filter_map(|c| {
-            c.get("ctename")
-                .and_then(|n| n.as_str())
-                .map(str::to_string)
-        })
+        .filter_map(|c| c.get("ctename").and_then(|n| n.as_str()).map(str::to_string))
         .collect();
     for (schema, rel) in crate::expr::range_vars(tree) {
         if (schema.is_empty() && ctes.contains(&rel))
@@ -87,11 +62,7 @@ fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<()> {
             continue;
         }
         if ctx.lookup_relation(&schema, &rel)?.is_none() {
-            let w = if schema.is_empty() {
-                rel
-            } else {
-                format!("{schema}.{rel}")
-            };
+            let w = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
             return Err(PgError::undefined_table(&w));
         }
     }
@@ -115,42 +86,31 @@ pub fn do_block(ctx: &mut Ctx<'_>, stmt: &protobuf::DoStmt) -> PgResult<()> {
     }
     let Some(body) = body else { return Ok(()) };
     if language != "plpgsql" {
-        ctx.not_simulated(format!(
-            "effects of this DO block (LANGUAGE {language}) not simulated"
-        ));
+        ctx.not_simulated(format!("effects of this DO block (LANGUAGE {language}) not simulated"));
         return Ok(());
     }
-    let wrapped = format!("CREATE FUNCTION schemasim_do() RETURNS void LANGUAGE plpgsql AS $schemasim${body}$schemasim$");
+    let wrapped =
+        format!("CREATE FUNCTION schemasim_do() RETURNS void LANGUAGE plpgsql AS $schemasim${body}$schemasim$");
     let tree = match pg_query::parse_plpgsql(&wrapped) {
         Ok(t) => t,
         Err(e) => {
             let m = e.to_string();
-            return Err(PgError::new(
-                "42601",
-                m.strip_prefix("Invalid statement: ")
-                    .unwrap_or(&m)
-                    .to_string(),
-            ));
+            return Err(PgError::new("42601", m.strip_prefix("Invalid statement: ").unwrap_or(&m).to_string()));
         }
     };
     let Some(block) = tree.pointer("/0/PLpgSQL_function/action/PLpgSQL_stmt_block") else {
         ctx.not_simulated("effects of this DO block not simulated");
         return Ok(());
     };
-    let statements = block
-        .get("body")
-        .and_then(|b| b.as_array())
-        .cloned()
-        .unwrap_or_default();
+    let statements = block.get("body").and_then(|b| b.as_array()).cloned().unwrap_or_default();
     let mut sql = Vec::new();
     for s in &statements {
-        match s
-            .pointer("/PLpgSQL_stmt_execsql/sqlstmt/PLpgSQL_expr/query")
-            .and_then(|q| q.as_str())
-        {
+        match s.pointer("/PLpgSQL_stmt_execsql/sqlstmt/PLpgSQL_expr/query").and_then(|q| q.as_str()) {
             Some(q) => sql.push(q.to_string()),
             None => {
-                ctx.not_simulated("effects of this DO block not simulated (only plain SQL statements in DO bodies are run)");
+                ctx.not_simulated(
+                    "effects of this DO block not simulated (only plain SQL statements in DO bodies are run)",
+                );
                 return Ok(());
             }
         }
@@ -161,16 +121,9 @@ pub fn do_block(ctx: &mut Ctx<'_>, stmt: &protobuf::DoStmt) -> PgResult<()> {
         .map(|l| {
             l.iter()
                 .flat_map(|e| {
-                    e.pointer("/PLpgSQL_exception/conditions")
-                        .and_then(|c| c.as_array())
-                        .cloned()
-                        .unwrap_or_default()
+                    e.pointer("/PLpgSQL_exception/conditions").and_then(|c| c.as_array()).cloned().unwrap_or_default()
                 })
-                .filter_map(|c| {
-                    c.pointer("/PLpgSQL_condition/condname")
-                        .and_then(|n| n.as_str())
-                        .map(str::to_string)
-                })
+                .filter_map(|c| c.pointer("/PLpgSQL_condition/condname").and_then(|n| n.as_str()).map(str::to_string))
                 .collect()
         })
         .unwrap_or_default();

@@ -20,13 +20,7 @@ pub type PgResult<T> = Result<T, PgError>;
 
 impl PgError {
     pub fn new(sqlstate: &str, message: impl Into<String>) -> Self {
-        PgError {
-            sqlstate: sqlstate.into(),
-            message: message.into(),
-            detail: None,
-            hint: None,
-            position: None,
-        }
+        PgError { sqlstate: sqlstate.into(), message: message.into(), detail: None, hint: None, position: None }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -51,10 +45,7 @@ impl PgError {
 
     /// 42703 undefined_column, in the form ALTER TABLE and INSERT use.
     pub fn undefined_column_of(column: &str, relation: &str) -> Self {
-        Self::new(
-            "42703",
-            format!("column \"{column}\" of relation \"{relation}\" does not exist"),
-        )
+        Self::new("42703", format!("column \"{column}\" of relation \"{relation}\" does not exist"))
     }
 
     /// 42703 undefined_column, in the form constraints and indexes use.
@@ -64,10 +55,7 @@ impl PgError {
 
     /// 42701 duplicate_column.
     pub fn duplicate_column(column: &str, relation: &str) -> Self {
-        Self::new(
-            "42701",
-            format!("column \"{column}\" of relation \"{relation}\" already exists"),
-        )
+        Self::new("42701", format!("column \"{column}\" of relation \"{relation}\" already exists"))
     }
 
     /// 42704 undefined_object for types.
@@ -101,17 +89,11 @@ pub struct Notice {
 
 impl Notice {
     pub fn info(message: impl Into<String>) -> Self {
-        Notice {
-            severity: "NOTICE".into(),
-            message: message.into(),
-        }
+        Notice { severity: "NOTICE".into(), message: message.into() }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Notice {
-            severity: "WARNING".into(),
-            message: message.into(),
-        }
+        Notice { severity: "WARNING".into(), message: message.into() }
     }
 }
 

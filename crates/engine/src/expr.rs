@@ -24,9 +24,8 @@ fn select_of(expr: &Node) -> NodeEnum {
 
 /// SQL text of an expression node, as pg_query's deparser writes it.
 pub fn deparse_expr(expr: &Node) -> PgResult<String> {
-    let text = select_of(expr)
-        .deparse()
-        .map_err(|e| PgError::new("XX000", format!("could not deparse expression: {e}")))?;
+    let text =
+        select_of(expr).deparse().map_err(|e| PgError::new("XX000", format!("could not deparse expression: {e}")))?;
     Ok(text.strip_prefix("SELECT ").unwrap_or(&text).to_string())
 }
 
@@ -34,13 +33,7 @@ pub fn deparse_expr(expr: &Node) -> PgResult<String> {
 pub fn parse_expr(text: &str) -> PgResult<Node> {
     let parsed = pg_query::parse(&format!("SELECT {text}"))
         .map_err(|e| PgError::new("XX000", format!("could not parse stored expression: {e}")))?;
-    let stmt = parsed
-        .protobuf
-        .stmts
-        .into_iter()
-        .next()
-        .and_then(|s| s.stmt)
-        .and_then(|s| s.node);
+    let stmt = parsed.protobuf.stmts.into_iter().next().and_then(|s| s.stmt).and_then(|s| s.node);
     match stmt {
         Some(NodeEnum::SelectStmt(select)) => select
             .target_list
@@ -51,10 +44,7 @@ pub fn parse_expr(text: &str) -> PgResult<Node> {
                 _ => None,
             })
             .ok_or_else(|| PgError::new("XX000", "stored expression is empty")),
-        _ => Err(PgError::new(
-            "XX000",
-            "stored expression is not an expression",
-        )),
+        _ => Err(PgError::new("XX000", "stored expression is not an expression")),
     }
 }
 
@@ -88,11 +78,7 @@ fn json_names(list: Option<&serde_json::Value>) -> Vec<String> {
         .map(|items| {
             items
                 .iter()
-                .filter_map(|i| {
-                    i.pointer("/node/String/sval")
-                        .and_then(|s| s.as_str())
-                        .map(str::to_string)
-                })
+                .filter_map(|i| i.pointer("/node/String/sval").and_then(|s| s.as_str()).map(str::to_string))
                 .collect()
         })
         .unwrap_or_default()
@@ -114,10 +100,7 @@ pub fn column_refs(expr: &Node) -> Vec<String> {
 
 /// Qualified names of functions an expression calls, as written.
 pub fn function_calls(expr: &Node) -> Vec<Vec<String>> {
-    find_all(expr, "FuncCall")
-        .iter()
-        .map(|fc| json_names(fc.get("funcname")))
-        .collect()
+    find_all(expr, "FuncCall").iter().map(|fc| json_names(fc.get("funcname"))).collect()
 }
 
 /// Relations a query reads, as `(schema, name)` written (schema empty when unqualified).
@@ -146,17 +129,11 @@ pub fn rename_identifier(text: &str, old: &str, new: &str) -> String {
         let Some(raw) = text.get(start..end) else {
             continue;
         };
-        let ident = if raw.starts_with('"') {
-            raw.trim_matches('"').replace("\"\"", "\"")
-        } else {
-            raw.to_lowercase()
-        };
+        let ident = if raw.starts_with('"') { raw.trim_matches('"').replace("\"\"", "\"") } else { raw.to_lowercase() };
         let is_ident = token.token == pg_query::protobuf::Token::Ident as i32
-            || token.keyword_kind != pg_query::protobuf::KeywordKind::NoKeyword as i32
-                && !raw.starts_with('"');
-        let followed_by_paren = tokens
-            .get(i + 1)
-            .is_some_and(|t| text.get(t.start as usize..t.end as usize) == Some("("));
+            || token.keyword_kind != pg_query::protobuf::KeywordKind::NoKeyword as i32 && !raw.starts_with('"');
+        let followed_by_paren =
+            tokens.get(i + 1).is_some_and(|t| text.get(t.start as usize..t.end as usize) == Some("("));
         if is_ident && ident == old && !followed_by_paren {
             out.push_str(&text[last..start]);
             out.push_str(&schemasim_catalog::quote_ident(new));

@@ -137,11 +137,7 @@ pub fn replay(migrations: &[Migration], options: &ReplayOptions) -> Replay {
 
 /// Replays `migrations` starting from an existing session state (e.g. the snapshot before an
 /// edited migration, so only what follows is replayed again).
-pub fn replay_from(
-    mut session: Session,
-    migrations: &[Migration],
-    options: &ReplayOptions,
-) -> Replay {
+pub fn replay_from(mut session: Session, migrations: &[Migration], options: &ReplayOptions) -> Replay {
     let mut reports = Vec::with_capacity(migrations.len());
     let mut stopped = false;
     for m in migrations {
@@ -155,17 +151,11 @@ pub fn replay_from(
         }
         reports.push(report);
     }
-    Replay {
-        migrations: reports,
-        catalog: session.catalog,
-    }
+    Replay { migrations: reports, catalog: session.catalog }
 }
 
 fn skipped_migration(m: &Migration, catalog: &Catalog) -> MigrationReport {
-    let statements = parse::parse_file(&m.sql)
-        .iter()
-        .map(|p| skipped_statement(&m.sql, p.offset, p.len))
-        .collect();
+    let statements = parse::parse_file(&m.sql).iter().map(|p| skipped_statement(&m.sql, p.offset, p.len)).collect();
     MigrationReport {
         name: m.name.clone(),
         path: m.path.clone(),
@@ -242,11 +232,7 @@ pub fn run_migration(session: &mut Session, m: &Migration) -> MigrationReport {
     MigrationReport {
         name: m.name.clone(),
         path: m.path.clone(),
-        outcome: if failed {
-            MigrationOutcome::Error
-        } else {
-            MigrationOutcome::Ok
-        },
+        outcome: if failed { MigrationOutcome::Error } else { MigrationOutcome::Ok },
         statements,
         catalog_after: session.catalog.clone(),
     }

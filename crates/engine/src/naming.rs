@@ -47,11 +47,7 @@ fn clip(s: &str, mut len: usize) -> &str {
 fn choose(name1: &str, name2: Option<&str>, label: &str, taken: impl Fn(&str) -> bool) -> String {
     let mut pass = 0;
     loop {
-        let modlabel = if pass == 0 {
-            label.to_string()
-        } else {
-            format!("{label}{pass}")
-        };
+        let modlabel = if pass == 0 { label.to_string() } else { format!("{label}{pass}") };
         let candidate = make_object_name(name1, name2, Some(&modlabel));
         if !taken(&candidate) {
             return candidate;
@@ -63,8 +59,7 @@ fn choose(name1: &str, name2: Option<&str>, label: &str, taken: impl Fn(&str) ->
 /// Is a constraint named `name` defined anywhere in `schema` (on tables or domains)?
 pub fn constraint_name_exists(catalog: &Catalog, schema: &str, name: &str) -> bool {
     let on_tables = catalog.relations.iter().any(|(qn, rel)| {
-        qn.schema == schema
-            && matches!(rel, Relation::Table(t) if t.constraints.iter().any(|c| c.name == name))
+        qn.schema == schema && matches!(rel, Relation::Table(t) if t.constraints.iter().any(|c| c.name == name))
     });
     let on_domains = catalog.types.iter().any(|(qn, ty)| {
         qn.schema == schema
@@ -87,12 +82,8 @@ pub fn choose_relation_name(
 ) -> String {
     choose(name1, name2, label, |candidate| {
         reserved.iter().any(|r| r == candidate)
-            || catalog
-                .relations
-                .contains_key(&QualName::new(schema, candidate))
-            || catalog
-                .types
-                .contains_key(&QualName::new(schema, candidate))
+            || catalog.relations.contains_key(&QualName::new(schema, candidate))
+            || catalog.types.contains_key(&QualName::new(schema, candidate))
             || (is_constraint && constraint_name_exists(catalog, schema, candidate))
     })
 }
@@ -107,8 +98,7 @@ pub fn choose_constraint_name(
     reserved: &[String],
 ) -> String {
     choose(name1, name2, label, |candidate| {
-        reserved.iter().any(|r| r == candidate)
-            || constraint_name_exists(catalog, schema, candidate)
+        reserved.iter().any(|r| r == candidate) || constraint_name_exists(catalog, schema, candidate)
     })
 }
 
@@ -131,12 +121,7 @@ pub fn column_name_addition(columns: &[String]) -> String {
 
 /// Does `kind` own an index (so its name lives in pg_class too)?
 pub fn constraint_has_index(kind: &ConstraintKind) -> bool {
-    matches!(
-        kind,
-        ConstraintKind::PrimaryKey { .. }
-            | ConstraintKind::Unique { .. }
-            | ConstraintKind::Exclude { .. }
-    )
+    matches!(kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } | ConstraintKind::Exclude { .. })
 }
 
 #[cfg(test)]
@@ -145,10 +130,7 @@ mod tests {
 
     #[test]
     fn short_names_are_joined() {
-        assert_eq!(
-            make_object_name("orders", Some("qty"), Some("check")),
-            "orders_qty_check"
-        );
+        assert_eq!(make_object_name("orders", Some("qty"), Some("check")), "orders_qty_check");
         assert_eq!(make_object_name("users", None, Some("pkey")), "users_pkey");
     }
 
@@ -164,14 +146,8 @@ mod tests {
     fn collisions_get_numbered() {
         let catalog = Catalog::new();
         let first = choose_constraint_name(&catalog, "public", "orders", Some("qty"), "check", &[]);
-        let second = choose_constraint_name(
-            &catalog,
-            "public",
-            "orders",
-            Some("qty"),
-            "check",
-            std::slice::from_ref(&first),
-        );
+        let second =
+            choose_constraint_name(&catalog, "public", "orders", Some("qty"), "check", std::slice::from_ref(&first));
         assert_eq!(second, "orders_qty_check1");
     }
 }

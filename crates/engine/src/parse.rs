@@ -27,36 +27,20 @@ impl ParsedStatement {
 /// Parses a whole file into statements.
 pub fn parse_file(sql: &str) -> Vec<ParsedStatement> {
     match pg_query::parse(sql) {
-        Ok(result) => result
-            .protobuf
-            .stmts
-            .into_iter()
-            .filter_map(|raw| statement_from_raw(sql, 0, sql.len(), raw))
-            .collect(),
+        Ok(result) => {
+            result.protobuf.stmts.into_iter().filter_map(|raw| statement_from_raw(sql, 0, sql.len(), raw)).collect()
+        }
         Err(_) => parse_piecewise(sql),
     }
 }
 
 /// `piece_end` bounds a statement whose length the parser leaves at 0 (the last one).
-fn statement_from_raw(
-    sql: &str,
-    base: usize,
-    piece_end: usize,
-    raw: RawStmt,
-) -> Option<ParsedStatement> {
+fn statement_from_raw(sql: &str, base: usize, piece_end: usize, raw: RawStmt) -> Option<ParsedStatement> {
     let start = base + raw.stmt_location.max(0) as usize;
-    let end = if raw.stmt_len == 0 {
-        piece_end
-    } else {
-        start + raw.stmt_len as usize
-    };
+    let end = if raw.stmt_len == 0 { piece_end } else { start + raw.stmt_len as usize };
     let (offset, len) = trim_statement(sql, start, end);
     let node = raw.stmt?.node?;
-    Some(ParsedStatement {
-        offset,
-        len,
-        node: Ok(node),
-    })
+    Some(ParsedStatement { offset, len, node: Ok(node) })
 }
 
 /// psql-like fallback: split with the scanner, parse each piece, locate the syntax error.
@@ -88,11 +72,7 @@ fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
                     e
                 });
                 let error = error.unwrap_or_else(|| PgError::new("42601", "syntax error"));
-                out.push(ParsedStatement {
-                    offset,
-                    len,
-                    node: Err(error),
-                });
+                out.push(ParsedStatement { offset, len, node: Err(error) });
             }
         }
     }
@@ -176,12 +156,8 @@ fn syntax_error(piece: &str) -> Option<PgError> {
         } else {
             let e = &*result.error;
             let message = CStr::from_ptr(e.message).to_string_lossy().into_owned();
-            let position =
-                (e.cursorpos > 0).then(|| char_to_byte_offset(piece, e.cursorpos as usize - 1));
-            Some(PgError {
-                position,
-                ..PgError::new("42601", message)
-            })
+            let position = (e.cursorpos > 0).then(|| char_to_byte_offset(piece, e.cursorpos as usize - 1));
+            Some(PgError { position, ..PgError::new("42601", message) })
         };
         pg_query_free_parse_result(result);
         error
@@ -189,9 +165,7 @@ fn syntax_error(piece: &str) -> Option<PgError> {
 }
 
 fn char_to_byte_offset(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(i, _)| i)
+    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -61,11 +61,7 @@ pub struct Ctx<'a> {
 
 impl Session {
     pub fn new(catalog: Catalog) -> Self {
-        Session {
-            catalog,
-            search_path: vec!["\"$user\"".into(), "public".into()],
-            block: None,
-        }
+        Session { catalog, search_path: vec!["\"$user\"".into(), "public".into()], block: None }
     }
 
     pub fn in_block(&self) -> bool {
@@ -155,11 +151,7 @@ impl Session {
         }
     }
 
-    fn transaction(
-        &mut self,
-        tx: &pg_query::protobuf::TransactionStmt,
-        effects: &mut Effects,
-    ) -> PgResult<()> {
+    fn transaction(&mut self, tx: &pg_query::protobuf::TransactionStmt, effects: &mut Effects) -> PgResult<()> {
         use pg_query::protobuf::TransactionStmtKind as K;
         let kind = K::try_from(tx.kind).unwrap_or(K::Undefined);
         match kind {
@@ -219,9 +211,9 @@ impl Session {
                 },
             },
             _ => {
-                effects.warnings.push(Warning {
-                    message: "this transaction statement (two-phase commit) is not simulated".into(),
-                });
+                effects
+                    .warnings
+                    .push(Warning { message: "this transaction statement (two-phase commit) is not simulated".into() });
                 Ok(())
             }
         }
@@ -233,13 +225,7 @@ impl Ctx<'_> {
     pub fn search_path_schemas(&self) -> Vec<String> {
         self.search_path
             .iter()
-            .map(|s| {
-                if s == "\"$user\"" || s == "$user" {
-                    SESSION_USER.to_string()
-                } else {
-                    s.clone()
-                }
-            })
+            .map(|s| if s == "\"$user\"" || s == "$user" { SESSION_USER.to_string() } else { s.clone() })
             .filter(|s| self.catalog.schemas.contains_key(s))
             .collect()
     }
@@ -276,8 +262,7 @@ impl Ctx<'_> {
 
     /// Resolves a RangeVar that must exist (`relation "x" does not exist` otherwise).
     pub fn resolve_relation(&self, rv: &RangeVar) -> PgResult<QualName> {
-        self.lookup_relation(&rv.schemaname, &rv.relname)?
-            .ok_or_else(|| PgError::undefined_table(&written(rv)))
+        self.lookup_relation(&rv.schemaname, &rv.relname)?.ok_or_else(|| PgError::undefined_table(&written(rv)))
     }
 
     /// Resolves a RangeVar that must be a table (or partitioned table).
@@ -295,9 +280,7 @@ impl Ctx<'_> {
 
     /// Records a located warning: something PostgreSQL does that the simulator does not model.
     pub fn not_simulated(&mut self, message: impl Into<String>) {
-        self.effects.warnings.push(Warning {
-            message: message.into(),
-        });
+        self.effects.warnings.push(Warning { message: message.into() });
     }
 }
 

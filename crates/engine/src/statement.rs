@@ -21,11 +21,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                 // Schema elements are created inside the new schema.
                 let saved = ctx.search_path.clone();
                 *ctx.search_path = vec![schema];
-                let result = s
-                    .schema_elts
-                    .iter()
-                    .filter_map(|e| e.node.as_ref())
-                    .try_for_each(|e| execute(ctx, e));
+                let result = s.schema_elts.iter().filter_map(|e| e.node.as_ref()).try_for_each(|e| execute(ctx, e));
                 *ctx.search_path = saved;
                 result?;
             }
@@ -50,10 +46,9 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateSeqStmt(s) => ddl::sequence::create_sequence(ctx, s),
         NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
         NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
-        NodeEnum::InsertStmt(_)
-        | NodeEnum::UpdateStmt(_)
-        | NodeEnum::DeleteStmt(_)
-        | NodeEnum::SelectStmt(_) => dml::check(ctx, node),
+        NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) | NodeEnum::SelectStmt(_) => {
+            dml::check(ctx, node)
+        }
         NodeEnum::AlterOwnerStmt(_)
         | NodeEnum::AlterDefaultPrivilegesStmt(_)
         | NodeEnum::GrantRoleStmt(_)
@@ -69,14 +64,8 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         | NodeEnum::CopyStmt(_) => Ok(()),
         other => {
             let name = format!("{other:?}");
-            let kind = name
-                .split(['(', ' '])
-                .next()
-                .unwrap_or("statement")
-                .to_string();
-            ctx.not_simulated(format!(
-                "{kind}: effects of this statement are not simulated"
-            ));
+            let kind = name.split(['(', ' ']).next().unwrap_or("statement").to_string();
+            ctx.not_simulated(format!("{kind}: effects of this statement are not simulated"));
             Ok(())
         }
     }

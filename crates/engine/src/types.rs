@@ -125,9 +125,7 @@ pub fn extension_types(extension: &str) -> &'static [&'static str] {
         "ltree" => &["ltree", "lquery", "ltxtquery"],
         "hstore" => &["hstore"],
         "cube" => &["cube"],
-        "isn" => &[
-            "isbn", "isbn13", "issn", "issn13", "ean13", "upc", "ismn", "ismn13",
-        ],
+        "isn" => &["isbn", "isbn13", "issn", "issn13", "ean13", "upc", "ismn", "ismn13"],
         "vector" => &["vector", "halfvec", "sparsevec"],
         "postgis" => &["geometry", "geography", "box2d", "box3d"],
         "seg" => &["seg"],
@@ -147,22 +145,12 @@ fn typmods_text(type_name: &TypeName) -> PgResult<String> {
                 Some(a_const::Val::Ival(i)) => parts.push(i.ival.to_string()),
                 Some(a_const::Val::Sval(s)) => parts.push(s.sval.clone()),
                 Some(a_const::Val::Fval(f)) => parts.push(f.fval.clone()),
-                _ => {
-                    return Err(PgError::new(
-                        "42601",
-                        "type modifiers must be simple constants or identifiers",
-                    ))
-                }
+                _ => return Err(PgError::new("42601", "type modifiers must be simple constants or identifiers")),
             },
             Some(NodeEnum::ColumnRef(_)) => {
                 parts.push(crate::expr::deparse_expr(m).unwrap_or_default());
             }
-            _ => {
-                return Err(PgError::new(
-                    "42601",
-                    "type modifiers must be simple constants or identifiers",
-                ))
-            }
+            _ => return Err(PgError::new("42601", "type modifiers must be simple constants or identifiers")),
         }
     }
     Ok(format!("({})", parts.join(",")))
@@ -189,9 +177,7 @@ fn written_name(names: &[String]) -> String {
 pub fn format_type(ctx: &Ctx<'_>, type_name: &TypeName) -> PgResult<String> {
     let names = name_list(&type_name.names);
     if type_name.pct_type {
-        return Err(PgError::not_supported(
-            "%TYPE references are not supported by schemasim yet",
-        ));
+        return Err(PgError::not_supported("%TYPE references are not supported by schemasim yet"));
     }
     let base = resolve_base(ctx, &names)?;
     let mods = typmods_text(type_name)?;
@@ -207,12 +193,8 @@ fn apply_typmods(base: &str, mods: &str) -> String {
     if mods.is_empty() {
         return base.to_string();
     }
-    for (prefix, suffix) in [
-        ("timestamp", " with"),
-        ("time", " with"),
-        ("timestamp", " without"),
-        ("time", " without"),
-    ] {
+    for (prefix, suffix) in [("timestamp", " with"), ("time", " with"), ("timestamp", " without"), ("time", " without")]
+    {
         if let Some(rest) = base.strip_prefix(prefix) {
             if rest.starts_with(suffix) {
                 return format!("{prefix}{mods}{rest}");
@@ -263,17 +245,10 @@ fn resolve_base(ctx: &Ctx<'_>, names: &[String]) -> PgResult<String> {
 }
 
 fn extension_type_in(ctx: &Ctx<'_>, schema: &str, name: &str) -> bool {
-    ctx.catalog
-        .extensions
-        .values()
-        .any(|e| e.schema == schema && extension_types(&e.name).contains(&name))
+    ctx.catalog.extensions.values().any(|e| e.schema == schema && extension_types(&e.name).contains(&name))
 }
 
 /// Canonical base type name without modifiers or array brackets, for comparisons.
 pub fn strip_typmods(type_text: &str) -> &str {
-    type_text
-        .split('(')
-        .next()
-        .unwrap_or(type_text)
-        .trim_end_matches("[]")
+    type_text.split('(').next().unwrap_or(type_text).trim_end_matches("[]")
 }

@@ -14,12 +14,7 @@ fn expectations(sql: &str, end_of_statement: usize) -> Vec<String> {
         .skip(1)
         .take_while(|l| l.trim_start().starts_with("--") || l.trim().is_empty())
         .filter_map(|l| l.trim().strip_prefix("-- ").map(str::to_string))
-        .filter(|l| {
-            l == "ok"
-                || l.starts_with("ERROR ")
-                || l.starts_with("NOTICE: ")
-                || l.starts_with("WARNING: ")
-        })
+        .filter(|l| l == "ok" || l.starts_with("ERROR ") || l.starts_with("NOTICE: ") || l.starts_with("WARNING: "))
         .collect()
 }
 
@@ -34,12 +29,7 @@ fn check(path: &Path) {
         let result = match &p.node {
             Ok(node) => {
                 let (result, effects) = session.execute(node, p.text(&sql));
-                actual.extend(
-                    effects
-                        .notices
-                        .iter()
-                        .map(|n| format!("{}: {}", n.severity, n.message)),
-                );
+                actual.extend(effects.notices.iter().map(|n| format!("{}: {}", n.severity, n.message)));
                 result
             }
             Err(e) => Err(e.clone()),
@@ -59,12 +49,7 @@ fn check(path: &Path) {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{}:\n{}",
-        path.display(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{}:\n{}", path.display(), failures.join("\n"));
     insta::assert_snapshot!(name, schemasim_engine::dump(&session.catalog));
 }
 

@@ -87,10 +87,7 @@ pub(crate) fn file_name(path: &str) -> &str {
 }
 
 fn has_sql_ext(name: &str) -> bool {
-    name.len() >= 4
-        && name
-            .get(name.len() - 4..)
-            .is_some_and(|e| e.eq_ignore_ascii_case(".sql"))
+    name.len() >= 4 && name.get(name.len() - 4..).is_some_and(|e| e.eq_ignore_ascii_case(".sql"))
 }
 
 /// `x.sql` → `x` (case-insensitive extension); other names unchanged.
@@ -114,10 +111,7 @@ pub(crate) fn generic_version(stem: &str) -> String {
 }
 
 fn normalize_rel(rel: &str) -> String {
-    rel.split(['/', '\\'])
-        .filter(|c| !c.is_empty() && *c != ".")
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.split(['/', '\\']).filter(|c| !c.is_empty() && *c != ".").collect::<Vec<_>>().join("/")
 }
 
 /// Whether a file's content matters: SQL files and the per-migration
@@ -147,11 +141,7 @@ impl Ctx<'_> {
 /// Detects the layout of `raw` and builds the project. `hint` holds the names
 /// of the directories the relative paths are rooted in (innermost last);
 /// `root_display` names the input in errors.
-pub(crate) fn build(
-    raw: Vec<RawEntry>,
-    hint: &[String],
-    root_display: &str,
-) -> Result<Project, LayoutError> {
+pub(crate) fn build(raw: Vec<RawEntry>, hint: &[String], root_display: &str) -> Result<Project, LayoutError> {
     let mut entries: Vec<Entry> = Vec::with_capacity(raw.len());
     let mut seen = std::collections::HashSet::new();
     for r in raw {
@@ -174,12 +164,7 @@ pub(crate) fn build(
     }
     entries.sort_by(|a, b| a.rel.cmp(&b.rel));
 
-    let mut ctx = Ctx {
-        entries: &entries,
-        index: HashMap::new(),
-        sql_by_dir: BTreeMap::new(),
-        hint,
-    };
+    let mut ctx = Ctx { entries: &entries, index: HashMap::new(), sql_by_dir: BTreeMap::new(), hint };
     for (i, e) in entries.iter().enumerate() {
         ctx.index.insert(e.rel.as_str(), i);
         if e.sql {
@@ -201,10 +186,7 @@ pub(crate) fn build(
     // file stays dbmate, a golang-migrate folder with a stray `000_x.sql`
     // stays golang-migrate).
     let mut specific = vec![false; entries.len()];
-    for c in candidates
-        .iter()
-        .filter(|c| c.layout != Layout::PlainNumbered)
-    {
+    for c in candidates.iter().filter(|c| c.layout != Layout::PlainNumbered) {
         for &i in &c.claimed {
             specific[i] = true;
         }
@@ -225,9 +207,7 @@ pub(crate) fn build(
             .then_with(|| a.base.cmp(&b.base))
     });
     let Some(mut best) = best else {
-        return Err(LayoutError::NoMigrations {
-            path: root_display.to_string(),
-        });
+        return Err(LayoutError::NoMigrations { path: root_display.to_string() });
     };
 
     let layout = best.layout;
@@ -240,10 +220,7 @@ pub(crate) fn build(
             Layout::Prisma => a.name.cmp(&b.name),
             _ => natural_eq_cmp(&a.version, &b.version).then_with(|| natural_cmp(&a.name, &b.name)),
         };
-        a.group
-            .cmp(&b.group)
-            .then(by_tool)
-            .then_with(|| entries[a.up.0].rel.cmp(&entries[b.up.0].rel))
+        a.group.cmp(&b.group).then(by_tool).then_with(|| entries[a.up.0].rel.cmp(&entries[b.up.0].rel))
     });
 
     let mut used = vec![false; entries.len()];
@@ -252,18 +229,12 @@ pub(crate) fn build(
         let text = e
             .content
             .as_ref()
-            .map_err(|&valid_up_to| LayoutError::InvalidUtf8 {
-                path: e.display.clone(),
-                valid_up_to,
-            })?;
+            .map_err(|&valid_up_to| LayoutError::InvalidUtf8 { path: e.display.clone(), valid_up_to })?;
         let sql = match part {
             Part::Whole => text.clone(),
             Part::Range(a, b) => text.get(a..b).unwrap_or_default().to_string(),
         };
-        Ok(Source {
-            path: e.display.clone(),
-            sql,
-        })
+        Ok(Source { path: e.display.clone(), sql })
     };
     let mut steps = Vec::with_capacity(best.steps.len());
     for p in best.steps {
@@ -279,18 +250,10 @@ pub(crate) fn build(
             transaction: p.transaction,
         });
     }
-    let mut ignored: Vec<String> = entries
-        .iter()
-        .zip(&used)
-        .filter(|(e, u)| e.sql && !**u)
-        .map(|(e, _)| e.display.clone())
-        .collect();
+    let mut ignored: Vec<String> =
+        entries.iter().zip(&used).filter(|(e, u)| e.sql && !**u).map(|(e, _)| e.display.clone()).collect();
     ignored.sort();
-    Ok(Project {
-        layout: best.layout,
-        steps,
-        ignored,
-    })
+    Ok(Project { layout: best.layout, steps, ignored })
 }
 
 fn is_down_dir(base: &str) -> bool {
@@ -306,11 +269,7 @@ fn depth(base: &str) -> usize {
     }
 }
 
-fn candidate<'a>(
-    map: &'a mut BTreeMap<String, Candidate>,
-    layout: Layout,
-    base: &str,
-) -> &'a mut Candidate {
+fn candidate<'a>(map: &'a mut BTreeMap<String, Candidate>, layout: Layout, base: &str) -> &'a mut Candidate {
     map.entry(base.to_string()).or_insert_with(|| Candidate {
         layout,
         base: base.to_string(),
@@ -326,9 +285,7 @@ fn candidate<'a>(
 /// `None` unless that is a non-empty run of digits (and dashes).
 fn diesel_version(folder: &str) -> Option<String> {
     let head = folder.split('_').next().unwrap_or(folder);
-    if !head.starts_with(|c: char| c.is_ascii_digit())
-        || !head.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-    {
+    if !head.starts_with(|c: char| c.is_ascii_digit()) || !head.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         return None;
     }
     Some(head.replace('-', ""))
@@ -426,11 +383,8 @@ struct GolangFile<'a> {
 }
 
 fn parse_golang(file: &str) -> Option<GolangFile<'_>> {
-    let (rest, up) = if let Some(r) = file.strip_suffix(".up.sql") {
-        (r, true)
-    } else {
-        (file.strip_suffix(".down.sql")?, false)
-    };
+    let (rest, up) =
+        if let Some(r) = file.strip_suffix(".up.sql") { (r, true) } else { (file.strip_suffix(".down.sql")?, false) };
     let version = leading_digits(rest);
     if version.is_empty() {
         return None;
@@ -457,13 +411,7 @@ fn parse_golang(file: &str) -> Option<GolangFile<'_>> {
         }
         break;
     }
-    Some(GolangFile {
-        version,
-        name,
-        up,
-        dialect,
-        autocommit,
-    })
+    Some(GolangFile { version, name, up, dialect, autocommit })
 }
 
 fn match_golang(ctx: &Ctx) -> Vec<Candidate> {
@@ -487,17 +435,10 @@ fn match_golang(ctx: &Ctx) -> Vec<Candidate> {
             None => Some(1),
             Some(_) => None,
         };
-        let pick = |v: &[(usize, GolangFile)]| {
-            v.iter()
-                .filter_map(|(i, g)| rank(g).map(|r| (r, *i, g.autocommit)))
-                .min()
-        };
-        let mut c = Candidate {
-            layout: Layout::GolangMigrate,
-            base: dir.to_string(),
-            steps: Vec::new(),
-            claimed: Vec::new(),
-        };
+        let pick =
+            |v: &[(usize, GolangFile)]| v.iter().filter_map(|(i, g)| rank(g).map(|r| (r, *i, g.autocommit))).min();
+        let mut c =
+            Candidate { layout: Layout::GolangMigrate, base: dir.to_string(), steps: Vec::new(), claimed: Vec::new() };
         for ((version, name), (ups, downs)) in groups {
             if ups.is_empty() {
                 continue; // downs without an up: not part of the layout
@@ -540,10 +481,7 @@ struct FlywayFile {
 fn parse_flyway(file: &str) -> Option<FlywayFile> {
     let stem = file.strip_suffix(".sql")?;
     if stem.starts_with("R__") {
-        return Some(FlywayFile {
-            kind: FlywayKind::Repeatable,
-            version: String::new(),
-        });
+        return Some(FlywayFile { kind: FlywayKind::Repeatable, version: String::new() });
     }
     let kind = if stem.starts_with('V') {
         FlywayKind::Versioned
@@ -553,16 +491,11 @@ fn parse_flyway(file: &str) -> Option<FlywayFile> {
         return None;
     };
     let (version, _description) = stem[1..].split_once("__")?;
-    let valid = version
-        .split(['.', '_'])
-        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    let valid = version.split(['.', '_']).all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
     if !valid {
         return None;
     }
-    Some(FlywayFile {
-        kind,
-        version: version.replace('_', "."),
-    })
+    Some(FlywayFile { kind, version: version.replace('_', ".") })
 }
 
 /// `false` when a Flyway script configuration sets `executeInTransaction=false`.
@@ -570,21 +503,16 @@ fn flyway_runs_in_transaction(conf: &str) -> bool {
     !conf.lines().any(|line| {
         let line = line.trim();
         !line.starts_with(['#', '!'])
-            && line.split_once(['=', ':']).is_some_and(|(k, v)| {
-                k.trim() == "executeInTransaction" && v.trim().eq_ignore_ascii_case("false")
-            })
+            && line
+                .split_once(['=', ':'])
+                .is_some_and(|(k, v)| k.trim() == "executeInTransaction" && v.trim().eq_ignore_ascii_case("false"))
     })
 }
 
 fn match_flyway(ctx: &Ctx) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (dir, files) in &ctx.sql_by_dir {
-        let mut c = Candidate {
-            layout: Layout::Flyway,
-            base: dir.to_string(),
-            steps: Vec::new(),
-            claimed: Vec::new(),
-        };
+        let mut c = Candidate { layout: Layout::Flyway, base: dir.to_string(), steps: Vec::new(), claimed: Vec::new() };
         let mut undo: HashMap<String, usize> = HashMap::new();
         let mut steps = Vec::new();
         for &i in files {
@@ -659,32 +587,19 @@ fn parse_dbmate(text: &str) -> Option<DbmateFile> {
         }
     }
     let (up_start, up_end, options) = up?;
-    let transaction = !options
-        .split_whitespace()
-        .any(|o| o.eq_ignore_ascii_case("transaction:false"));
+    let transaction = !options.split_whitespace().any(|o| o.eq_ignore_ascii_case("transaction:false"));
     let (up_range, down_range) = match down {
-        Some((d_start, d_end, _)) if d_start > up_start => {
-            ((up_end, d_start), Some((d_end, text.len())))
-        }
+        Some((d_start, d_end, _)) if d_start > up_start => ((up_end, d_start), Some((d_end, text.len()))),
         Some((_, d_end, _)) => ((up_end, text.len()), Some((d_end, up_start))),
         None => ((up_end, text.len()), None),
     };
-    Some(DbmateFile {
-        up: up_range,
-        down: down_range,
-        transaction,
-    })
+    Some(DbmateFile { up: up_range, down: down_range, transaction })
 }
 
 fn match_dbmate(ctx: &Ctx) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (dir, files) in &ctx.sql_by_dir {
-        let mut c = Candidate {
-            layout: Layout::Dbmate,
-            base: dir.to_string(),
-            steps: Vec::new(),
-            claimed: Vec::new(),
-        };
+        let mut c = Candidate { layout: Layout::Dbmate, base: dir.to_string(), steps: Vec::new(), claimed: Vec::new() };
         for &i in files {
             let e = &ctx.entries[i];
             let stem = strip_sql_ext(&e.file);
@@ -716,12 +631,8 @@ fn match_dbmate(ctx: &Ctx) -> Vec<Candidate> {
 fn match_supabase(ctx: &Ctx) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (dir, files) in &ctx.sql_by_dir {
-        let names: Vec<&str> = ctx
-            .hint
-            .iter()
-            .map(String::as_str)
-            .chain(dir.split('/').filter(|s| !s.is_empty()))
-            .collect();
+        let names: Vec<&str> =
+            ctx.hint.iter().map(String::as_str).chain(dir.split('/').filter(|s| !s.is_empty())).collect();
         let Some((last, parents)) = names.split_last() else {
             continue;
         };
@@ -729,12 +640,8 @@ fn match_supabase(ctx: &Ctx) -> Vec<Candidate> {
             continue;
         }
         let strict = parents.last() == Some(&"supabase");
-        let mut c = Candidate {
-            layout: Layout::Supabase,
-            base: dir.to_string(),
-            steps: Vec::new(),
-            claimed: Vec::new(),
-        };
+        let mut c =
+            Candidate { layout: Layout::Supabase, base: dir.to_string(), steps: Vec::new(), claimed: Vec::new() };
         for &i in files {
             let e = &ctx.entries[i];
             if e.file.ends_with(".up.sql") || e.file.ends_with(".down.sql") {
@@ -742,10 +649,7 @@ fn match_supabase(ctx: &Ctx) -> Vec<Candidate> {
             }
             let stem = strip_sql_ext(&e.file);
             let version = leading_digits(stem);
-            if version.is_empty()
-                || !stem[version.len()..].starts_with('_')
-                || (!strict && version.len() != 14)
-            {
+            if version.is_empty() || !stem[version.len()..].starts_with('_') || (!strict && version.len() != 14) {
                 continue;
             }
             c.claimed.push(i);
@@ -792,22 +696,14 @@ fn match_plain(ctx: &Ctx) -> Vec<Candidate> {
                 ups.push((i, key));
             }
         }
-        let numbered = ups
-            .iter()
-            .any(|(_, k)| k.starts_with(|c: char| c.is_ascii_digit()));
+        let numbered = ups.iter().any(|(_, k)| k.starts_with(|c: char| c.is_ascii_digit()));
         if numbered {
             ups.retain(|(_, k)| k.starts_with(|c: char| c.is_ascii_digit()));
         }
         let (parent, last) = split_last(dir);
-        let sibling_down = last
-            .eq_ignore_ascii_case("up")
-            .then(|| join(parent, "down"));
-        let mut c = Candidate {
-            layout: Layout::PlainNumbered,
-            base: dir.to_string(),
-            steps: Vec::new(),
-            claimed: Vec::new(),
-        };
+        let sibling_down = last.eq_ignore_ascii_case("up").then(|| join(parent, "down"));
+        let mut c =
+            Candidate { layout: Layout::PlainNumbered, base: dir.to_string(), steps: Vec::new(), claimed: Vec::new() };
         for (i, key) in ups {
             let down = downs.get(key).copied().or_else(|| {
                 let sib = sibling_down.as_deref()?;
@@ -850,10 +746,7 @@ mod tests {
             }
         );
         let g = parse_golang("2015_networks.postgres.autocommit.down.sql").unwrap();
-        assert_eq!(
-            (g.dialect, g.autocommit, g.up),
-            (Some("postgres"), true, false)
-        );
+        assert_eq!((g.dialect, g.autocommit, g.up), (Some("postgres"), true, false));
         let g = parse_golang("001_create_river_migration.up.sql").unwrap();
         assert_eq!((g.version, g.name), ("001", "create_river_migration"));
         assert!(parse_golang("create.up.sql").is_none());
@@ -878,8 +771,7 @@ mod tests {
 
     #[test]
     fn dbmate_sections() {
-        let text =
-            "-- migrate:up transaction:false\ncreate table t();\n-- migrate:down\ndrop table t;\n";
+        let text = "-- migrate:up transaction:false\ncreate table t();\n-- migrate:down\ndrop table t;\n";
         let d = parse_dbmate(text).unwrap();
         assert!(!d.transaction);
         assert_eq!(&text[d.up.0..d.up.1], "create table t();\n");
@@ -904,13 +796,9 @@ mod tests {
     #[test]
     fn metadata_files() {
         assert!(!diesel_runs_in_transaction("run_in_transaction = false\n"));
-        assert!(!diesel_runs_in_transaction(
-            "run_in_transaction=false # no tx\n"
-        ));
+        assert!(!diesel_runs_in_transaction("run_in_transaction=false # no tx\n"));
         assert!(diesel_runs_in_transaction("# run_in_transaction = false\n"));
-        assert!(diesel_runs_in_transaction(
-            "[x]\nrun_in_transaction = false\n"
-        ));
+        assert!(diesel_runs_in_transaction("[x]\nrun_in_transaction = false\n"));
         assert!(diesel_runs_in_transaction(""));
         assert!(!flyway_runs_in_transaction("executeInTransaction=false\n"));
         assert!(flyway_runs_in_transaction("#executeInTransaction=false\n"));
@@ -933,14 +821,8 @@ mod tests {
         assert_eq!(generic_version("004_add"), "004");
         assert_eq!(generic_version("R__x"), "");
         assert_eq!(generic_version("schema"), "");
-        assert_eq!(
-            diesel_version("2019-02-26-002946_create_user").as_deref(),
-            Some("20190226002946")
-        );
-        assert_eq!(
-            diesel_version("00000000000000_diesel_initial_setup").as_deref(),
-            Some("00000000000000")
-        );
+        assert_eq!(diesel_version("2019-02-26-002946_create_user").as_deref(), Some("20190226002946"));
+        assert_eq!(diesel_version("00000000000000_diesel_initial_setup").as_deref(), Some("00000000000000"));
         assert_eq!(diesel_version("create_user"), None);
     }
 }

@@ -249,10 +249,7 @@ pub enum LayoutError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> LayoutError + '_ {
-    move |error| LayoutError::Io {
-        path: path.display().to_string(),
-        error,
-    }
+    move |error| LayoutError::Io { path: path.display().to_string(), error }
 }
 
 /// Directory names never descended into by [`detect`] (besides hidden ones).
@@ -335,9 +332,7 @@ fn root_hint(dir: &Path) -> Vec<String> {
 pub fn detect(dir: &Path) -> Result<Project, LayoutError> {
     let meta = fs::metadata(dir).map_err(io_error(dir))?;
     if !meta.is_dir() {
-        return Err(LayoutError::NotADirectory {
-            path: dir.display().to_string(),
-        });
+        return Err(LayoutError::NotADirectory { path: dir.display().to_string() });
     }
     let mut raw = Vec::new();
     scan(dir, &mut Vec::new(), 0, &mut raw)?;
@@ -351,11 +346,7 @@ pub fn detect(dir: &Path) -> Result<Project, LayoutError> {
 pub fn from_entries(entries: Vec<(String, String)>) -> Result<Project, LayoutError> {
     let raw = entries
         .into_iter()
-        .map(|(rel, content)| classify::RawEntry {
-            display: rel.clone(),
-            rel,
-            content: Ok(content),
-        })
+        .map(|(rel, content)| classify::RawEntry { display: rel.clone(), rel, content: Ok(content) })
         .collect();
     classify::build(raw, &[], "the given entries")
 }
@@ -371,34 +362,17 @@ pub fn from_files(files: &[PathBuf]) -> Result<Project, LayoutError> {
     for path in files {
         let meta = fs::metadata(path).map_err(io_error(path))?;
         if !meta.is_file() {
-            return Err(LayoutError::NotAFile {
-                path: path.display().to_string(),
-            });
+            return Err(LayoutError::NotAFile { path: path.display().to_string() });
         }
         let display = path.display().to_string();
-        let sql = read_text(path)?.map_err(|valid_up_to| LayoutError::InvalidUtf8 {
-            path: display.clone(),
-            valid_up_to,
-        })?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| display.clone());
+        let sql =
+            read_text(path)?.map_err(|valid_up_to| LayoutError::InvalidUtf8 { path: display.clone(), valid_up_to })?;
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| display.clone());
         let name = classify::strip_sql_ext(&file_name).to_string();
         let version = classify::generic_version(&name);
-        steps.push(Step {
-            name,
-            version,
-            up: Source { path: display, sql },
-            down: None,
-            transaction: false,
-        });
+        steps.push(Step { name, version, up: Source { path: display, sql }, down: None, transaction: false });
     }
-    Ok(Project {
-        layout: Layout::Files,
-        steps,
-        ignored: Vec::new(),
-    })
+    Ok(Project { layout: Layout::Files, steps, ignored: Vec::new() })
 }
 
 /// Finds the step a user-supplied `STEP` spec designates; returns its index.
@@ -424,10 +398,7 @@ pub fn resolve_step(project: &Project, spec: &str) -> Option<usize> {
         return Some(i);
     }
     if spec.to_ascii_lowercase().ends_with(".sql") {
-        if let Some(i) = steps
-            .iter()
-            .position(|s| classify::file_name(&s.up.path) == spec)
-        {
+        if let Some(i) = steps.iter().position(|s| classify::file_name(&s.up.path) == spec) {
             return Some(i);
         }
     }
@@ -435,23 +406,15 @@ pub fn resolve_step(project: &Project, spec: &str) -> Option<usize> {
         return Some(i);
     }
     // Diesel folder versions (`2019-01-01-000000`): dashes between digits.
-    let mut normalized = if spec.starts_with(|c: char| c.is_ascii_digit()) {
-        spec.replace('-', "")
-    } else {
-        spec.to_string()
-    };
-    if normalized.len() > 1
-        && normalized.starts_with(['V', 'v'])
-        && normalized.as_bytes()[1].is_ascii_digit()
-    {
+    let mut normalized =
+        if spec.starts_with(|c: char| c.is_ascii_digit()) { spec.replace('-', "") } else { spec.to_string() };
+    if normalized.len() > 1 && normalized.starts_with(['V', 'v']) && normalized.as_bytes()[1].is_ascii_digit() {
         normalized.remove(0);
     }
     let dotted = normalized.replace('_', ".");
     if let Some(i) = steps.iter().position(|s| {
         !s.version.is_empty()
-            && (s.version == normalized
-                || s.version == dotted
-                || natural::version_numeric_eq(&s.version, &dotted))
+            && (s.version == normalized || s.version == dotted || natural::version_numeric_eq(&s.version, &dotted))
     }) {
         return Some(i);
     }

@@ -76,10 +76,7 @@ pub(crate) fn natural_eq_cmp(a: &str, b: &str) -> Ordering {
 
 /// The leading run of ASCII digits of `s` (possibly empty).
 pub(crate) fn leading_digits(s: &str) -> &str {
-    let end = s
-        .bytes()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(s.len());
+    let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
     &s[..end]
 }
 
@@ -101,12 +98,7 @@ pub(crate) fn version_numeric_eq(a: &str, b: &str) -> bool {
         Some(out)
     }
     match (groups(a), groups(b)) {
-        (Some(x), Some(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(&y)
-                    .all(|(p, q)| cmp_digits(p, q) == Ordering::Equal)
-        }
+        (Some(x), Some(y)) => x.len() == y.len() && x.iter().zip(&y).all(|(p, q)| cmp_digits(p, q) == Ordering::Equal),
         _ => false,
     }
 }
@@ -119,18 +111,12 @@ mod tests {
     fn natural_order() {
         let mut v = vec!["10_b", "2_a", "1_c", "001_a", "1.10", "1.2", "abc", "ab"];
         v.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            v,
-            ["1.2", "1.10", "001_a", "1_c", "2_a", "10_b", "ab", "abc"]
-        );
+        assert_eq!(v, ["1.2", "1.10", "001_a", "1_c", "2_a", "10_b", "ab", "abc"]);
     }
 
     #[test]
     fn huge_numbers_do_not_overflow() {
-        assert_eq!(
-            natural_cmp("20150100000001000000", "99999999999999999999999"),
-            Ordering::Less
-        );
+        assert_eq!(natural_cmp("20150100000001000000", "99999999999999999999999"), Ordering::Less);
         assert_eq!(natural_eq_cmp("0004", "4"), Ordering::Equal);
     }
 

@@ -35,9 +35,7 @@ fn sql_files(dir: &Path) -> Vec<String> {
 /// `up_count` from corpus.toml, when present.
 fn up_count(dir: &Path) -> Option<usize> {
     let text = std::fs::read_to_string(dir.join("corpus.toml")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("up_count = "))
-        .and_then(|v| v.trim().parse().ok())
+    text.lines().find_map(|l| l.strip_prefix("up_count = ")).and_then(|v| v.trim().parse().ok())
 }
 
 fn check_up_folder(project: &str) {
@@ -67,16 +65,9 @@ fn river_up() {
 
 #[test]
 fn all_corpus_up_folders() {
-    for project in [
-        "basejump",
-        "crates-io",
-        "graphile-worker",
-        "kratos",
-        "lemmy",
-        "supabase-storage",
-        "temporal",
-        "umami",
-    ] {
+    for project in
+        ["basejump", "crates-io", "graphile-worker", "kratos", "lemmy", "supabase-storage", "temporal", "umami"]
+    {
         check_up_folder(project);
     }
 }
@@ -93,19 +84,13 @@ fn river_project_folder_pairs_up_and_down() {
     let ups = sql_files(&dir.join("up"));
     assert_eq!(p.steps.len(), ups.len());
     for (step, file) in p.steps.iter().zip(&ups) {
-        assert_eq!(
-            step.up.path,
-            dir.join("up").join(file).display().to_string()
-        );
+        assert_eq!(step.up.path, dir.join("up").join(file).display().to_string());
         let down = step.down.as_ref().expect("paired down");
         assert_eq!(down.path, dir.join("down").join(file).display().to_string());
     }
     let up_dir = dir.join("up").display().to_string();
     let down_dir = dir.join("down").display().to_string();
-    assert!(p
-        .ignored
-        .iter()
-        .all(|i| !i.starts_with(&up_dir) && !i.starts_with(&down_dir)));
+    assert!(p.ignored.iter().all(|i| !i.starts_with(&up_dir) && !i.starts_with(&down_dir)));
 }
 
 /// One `[[migration]]` of corpus.toml (only the keys used here).
@@ -172,26 +157,17 @@ fn original_layouts_from_corpus_paths() {
             if layout == Layout::Diesel && !m.transaction {
                 // The real folders carry this file; corpus.toml records its effect.
                 let folder = m.original_up.rsplit_once('/').unwrap().0;
-                entries.push((
-                    format!("{folder}/metadata.toml"),
-                    "run_in_transaction = false\n".to_string(),
-                ));
+                entries.push((format!("{folder}/metadata.toml"), "run_in_transaction = false\n".to_string()));
             }
         }
-        let p =
-            schemasim_layouts::from_entries(entries).unwrap_or_else(|e| panic!("{project}: {e}"));
+        let p = schemasim_layouts::from_entries(entries).unwrap_or_else(|e| panic!("{project}: {e}"));
         assert_eq!(p.layout, layout, "{project}");
         assert!(p.ignored.is_empty(), "{project}: {:?}", p.ignored);
         assert_eq!(p.steps.len(), ms.len(), "{project}");
         for (step, m) in p.steps.iter().zip(&ms) {
             assert_eq!(step.name, m.name, "{project}");
             assert_eq!(step.up.path, m.original_up, "{project}");
-            assert_eq!(
-                step.down.as_ref().map(|d| d.path.as_str()),
-                m.original_down.as_deref(),
-                "{project} {}",
-                m.name
-            );
+            assert_eq!(step.down.as_ref().map(|d| d.path.as_str()), m.original_down.as_deref(), "{project} {}", m.name);
             assert_eq!(step.up.sql, format!("-- up {}", m.name));
             if layout != Layout::PlainNumbered {
                 assert_eq!(step.transaction, m.transaction, "{project} {}", m.name);

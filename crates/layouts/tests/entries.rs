@@ -27,10 +27,8 @@ fn render(p: &Project) -> Vec<String> {
         .collect()
 }
 
-const DBMATE_A: &str =
-    "-- migrate:up\ncreate table a (id int);\n\n-- migrate:down\ndrop table a;\n";
-const DBMATE_B: &str =
-    "-- migrate:up transaction:false\ncreate index concurrently i on a (id);\n-- migrate:down\n";
+const DBMATE_A: &str = "-- migrate:up\ncreate table a (id int);\n\n-- migrate:down\ndrop table a;\n";
+const DBMATE_B: &str = "-- migrate:up transaction:false\ncreate index concurrently i on a (id);\n-- migrate:down\n";
 
 const CASES: &[Case] = &[
     Case {
@@ -366,11 +364,7 @@ const CASES: &[Case] = &[
 fn detection_cases() {
     let mut failures = Vec::new();
     for case in CASES {
-        let entries = case
-            .files
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.to_string()))
-            .collect();
+        let entries = case.files.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect();
         match from_entries(entries) {
             Ok(p) => {
                 let steps = render(&p);
@@ -389,18 +383,11 @@ fn detection_cases() {
 
 #[test]
 fn dbmate_sections_are_split() {
-    let p = from_entries(vec![
-        ("1_a.sql".into(), DBMATE_A.into()),
-        ("2_b.sql".into(), DBMATE_B.into()),
-    ])
-    .unwrap();
+    let p = from_entries(vec![("1_a.sql".into(), DBMATE_A.into()), ("2_b.sql".into(), DBMATE_B.into())]).unwrap();
     assert_eq!(p.layout, Layout::Dbmate);
     assert_eq!(p.steps[0].up.sql, "create table a (id int);\n\n");
     assert_eq!(p.steps[0].down.as_ref().unwrap().sql, "drop table a;\n");
-    assert_eq!(
-        p.steps[1].up.sql,
-        "create index concurrently i on a (id);\n"
-    );
+    assert_eq!(p.steps[1].up.sql, "create index concurrently i on a (id);\n");
     assert_eq!(p.steps[1].down.as_ref().unwrap().sql, "");
 }
 
@@ -420,10 +407,7 @@ fn no_migrations() {
     for entries in [
         vec![],
         vec![("README.md".to_string(), "x".to_string())],
-        vec![
-            ("a/".to_string(), String::new()),
-            (String::new(), String::new()),
-        ],
+        vec![("a/".to_string(), String::new()), (String::new(), String::new())],
     ] {
         match from_entries(entries) {
             Err(e @ LayoutError::NoMigrations { .. }) => {
@@ -463,41 +447,23 @@ fn odd_names_do_not_panic() {
     for name in names {
         let _ = from_entries(vec![(name.to_string(), "-- migrate:up\n".to_string())]);
     }
-    let all = names
-        .iter()
-        .map(|n| (n.to_string(), "-- migrate:down\n-- migrate:up".to_string()))
-        .collect();
+    let all = names.iter().map(|n| (n.to_string(), "-- migrate:down\n-- migrate:up".to_string())).collect();
     let p = from_entries(all).unwrap();
     assert!(!p.steps.is_empty());
 }
 
 fn project(files: &[(&str, &str)]) -> Project {
-    from_entries(
-        files
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.to_string()))
-            .collect(),
-    )
-    .unwrap()
+    from_entries(files.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect()).unwrap()
 }
 
 #[test]
 fn resolve_by_name_version_and_position() {
-    let p = project(&[
-        ("001_a.sql", ""),
-        ("002_b.sql", ""),
-        ("004_add_status.sql", ""),
-        ("010_j.sql", ""),
-    ]);
+    let p = project(&[("001_a.sql", ""), ("002_b.sql", ""), ("004_add_status.sql", ""), ("010_j.sql", "")]);
     assert_eq!(resolve_step(&p, "004_add_status"), Some(2));
     assert_eq!(resolve_step(&p, "004_add_status.sql"), Some(2));
     assert_eq!(resolve_step(&p, "004"), Some(2));
     assert_eq!(resolve_step(&p, "4"), Some(2));
-    assert_eq!(
-        resolve_step(&p, " 10 "),
-        Some(3),
-        "version 010 before position"
-    );
+    assert_eq!(resolve_step(&p, " 10 "), Some(3), "version 010 before position");
     assert_eq!(resolve_step(&p, "3"), Some(2), "no version 3: third step");
     assert_eq!(resolve_step(&p, "1"), Some(0));
     assert_eq!(resolve_step(&p, "5"), None);
@@ -510,10 +476,7 @@ fn resolve_by_name_version_and_position() {
 
 #[test]
 fn resolve_diesel_and_flyway_versions() {
-    let p = project(&[
-        ("2019-01-01-000000_create_users/up.sql", ""),
-        ("2019-01-02-000000_create_posts/up.sql", ""),
-    ]);
+    let p = project(&[("2019-01-01-000000_create_users/up.sql", ""), ("2019-01-02-000000_create_posts/up.sql", "")]);
     assert_eq!(p.layout, Layout::Diesel);
     assert_eq!(resolve_step(&p, "20190102000000"), Some(1));
     assert_eq!(resolve_step(&p, "2019-01-02-000000"), Some(1));
@@ -549,11 +512,7 @@ fn layout_names() {
 
 #[test]
 fn project_serializes() {
-    let p = project(&[
-        ("1_a.up.sql", "create table a();"),
-        ("1_a.down.sql", "drop table a;"),
-        ("stray.sql", "x"),
-    ]);
+    let p = project(&[("1_a.up.sql", "create table a();"), ("1_a.down.sql", "drop table a;"), ("stray.sql", "x")]);
     insta::assert_yaml_snapshot!(p, @r#"
     layout: golang-migrate
     steps:

@@ -25,17 +25,7 @@ fn disp(root: &Path, rel: &str) -> String {
 
 /// `(name, version, transaction, has down)` per step.
 fn summary(p: &Project) -> Vec<(String, String, bool, bool)> {
-    p.steps
-        .iter()
-        .map(|s| {
-            (
-                s.name.clone(),
-                s.version.clone(),
-                s.transaction,
-                s.down.is_some(),
-            )
-        })
-        .collect()
+    p.steps.iter().map(|s| (s.name.clone(), s.version.clone(), s.transaction, s.down.is_some())).collect()
 }
 
 fn s(name: &str, version: &str, tx: bool, down: bool) -> (String, String, bool, bool) {
@@ -45,22 +35,13 @@ fn s(name: &str, version: &str, tx: bool, down: bool) -> (String, String, bool, 
 /// detect() and from_entries() over the same relative files agree on
 /// everything but display paths.
 fn assert_agrees_with_entries(root: &Path, p: &Project, files: &[(&str, &str)]) {
-    let q = from_entries(
-        files
-            .iter()
-            .map(|(r, c)| (r.to_string(), c.to_string()))
-            .collect(),
-    )
-    .unwrap();
+    let q = from_entries(files.iter().map(|(r, c)| (r.to_string(), c.to_string())).collect()).unwrap();
     assert_eq!(p.layout, q.layout);
     assert_eq!(summary(p), summary(&q));
     for (a, b) in p.steps.iter().zip(&q.steps) {
         assert_eq!(a.up.path, disp(root, &b.up.path));
         assert_eq!(a.up.sql, b.up.sql);
-        assert_eq!(
-            a.down.as_ref().map(|d| &d.sql),
-            b.down.as_ref().map(|d| &d.sql)
-        );
+        assert_eq!(a.down.as_ref().map(|d| &d.sql), b.down.as_ref().map(|d| &d.sql));
     }
     let ignored: Vec<String> = q.ignored.iter().map(|r| disp(root, r)).collect();
     assert_eq!(p.ignored, ignored);
@@ -77,10 +58,7 @@ fn plain_numbered_dir() {
     let dir = tree(&files);
     let p = detect(dir.path()).unwrap();
     assert_eq!(p.layout, Layout::PlainNumbered);
-    assert_eq!(
-        summary(&p),
-        [s("2_b", "2", false, true), s("10_c", "10", false, false)]
-    );
+    assert_eq!(summary(&p), [s("2_b", "2", false, true), s("10_c", "10", false, false)]);
     assert_eq!(p.steps[0].up.path, disp(dir.path(), "2_b.sql"));
     assert_eq!(p.steps[0].down.as_ref().unwrap().sql, "drop table b;");
     assert_agrees_with_entries(dir.path(), &p, &files);
@@ -91,30 +69,12 @@ fn diesel_dir() {
     let files = [
         ("diesel.toml", ""),
         ("migrations/.keep", ""),
-        (
-            "migrations/00000000000000_diesel_initial_setup/up.sql",
-            "select 1;",
-        ),
-        (
-            "migrations/00000000000000_diesel_initial_setup/down.sql",
-            "select 2;",
-        ),
-        (
-            "migrations/2019-01-01-000000_create_users/up.sql",
-            "create table users();",
-        ),
-        (
-            "migrations/2019-01-01-000000_create_users/down.sql",
-            "drop table users;",
-        ),
-        (
-            "migrations/2019-01-02-000000_idx/up.sql",
-            "create index concurrently i on users ((1));",
-        ),
-        (
-            "migrations/2019-01-02-000000_idx/metadata.toml",
-            "run_in_transaction = false",
-        ),
+        ("migrations/00000000000000_diesel_initial_setup/up.sql", "select 1;"),
+        ("migrations/00000000000000_diesel_initial_setup/down.sql", "select 2;"),
+        ("migrations/2019-01-01-000000_create_users/up.sql", "create table users();"),
+        ("migrations/2019-01-01-000000_create_users/down.sql", "drop table users;"),
+        ("migrations/2019-01-02-000000_idx/up.sql", "create index concurrently i on users ((1));"),
+        ("migrations/2019-01-02-000000_idx/metadata.toml", "run_in_transaction = false"),
         ("migrations/data.sql", "insert"),
     ];
     let dir = tree(&files);
@@ -123,18 +83,8 @@ fn diesel_dir() {
     assert_eq!(
         summary(&p),
         [
-            s(
-                "00000000000000_diesel_initial_setup",
-                "00000000000000",
-                true,
-                true
-            ),
-            s(
-                "2019-01-01-000000_create_users",
-                "20190101000000",
-                true,
-                true
-            ),
+            s("00000000000000_diesel_initial_setup", "00000000000000", true, true),
+            s("2019-01-01-000000_create_users", "20190101000000", true, true),
             s("2019-01-02-000000_idx", "20190102000000", false, false),
         ]
     );
@@ -160,10 +110,7 @@ fn golang_migrate_dir() {
     assert_eq!(p.layout, Layout::GolangMigrate);
     assert_eq!(
         summary(&p),
-        [
-            s("001_create_river_migration", "001", true, true),
-            s("002_initial_schema", "002", true, true),
-        ]
+        [s("001_create_river_migration", "001", true, true), s("002_initial_schema", "002", true, true),]
     );
     assert_agrees_with_entries(dir.path(), &p, &files);
 }
@@ -171,22 +118,10 @@ fn golang_migrate_dir() {
 #[test]
 fn flyway_dir() {
     let files = [
-        (
-            "src/main/resources/db/migration/V1__init.sql",
-            "create table a();",
-        ),
-        (
-            "src/main/resources/db/migration/V1_1__more.sql",
-            "create table b();",
-        ),
-        (
-            "src/main/resources/db/migration/U1_1__more.sql",
-            "drop table b;",
-        ),
-        (
-            "src/main/resources/db/migration/R__views.sql",
-            "create or replace view v as select 1;",
-        ),
+        ("src/main/resources/db/migration/V1__init.sql", "create table a();"),
+        ("src/main/resources/db/migration/V1_1__more.sql", "create table b();"),
+        ("src/main/resources/db/migration/U1_1__more.sql", "drop table b;"),
+        ("src/main/resources/db/migration/R__views.sql", "create or replace view v as select 1;"),
         ("pom.xml", "<project/>"),
     ];
     let dir = tree(&files);
@@ -194,11 +129,7 @@ fn flyway_dir() {
     assert_eq!(p.layout, Layout::Flyway);
     assert_eq!(
         summary(&p),
-        [
-            s("V1__init", "1", true, false),
-            s("V1_1__more", "1.1", true, true),
-            s("R__views", "", true, false),
-        ]
+        [s("V1__init", "1", true, false), s("V1_1__more", "1.1", true, true), s("R__views", "", true, false),]
     );
     assert_agrees_with_entries(dir.path(), &p, &files);
 }
@@ -236,18 +167,9 @@ fn dbmate_dir() {
 fn prisma_dir() {
     let files = [
         ("prisma/schema.prisma", "datasource db {}"),
-        (
-            "prisma/migrations/migration_lock.toml",
-            "provider = \"postgresql\"\n",
-        ),
-        (
-            "prisma/migrations/20210101000000_init/migration.sql",
-            "create table a();",
-        ),
-        (
-            "prisma/migrations/20210202000000_more/migration.sql",
-            "create table b();",
-        ),
+        ("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n"),
+        ("prisma/migrations/20210101000000_init/migration.sql", "create table a();"),
+        ("prisma/migrations/20210202000000_more/migration.sql", "create table b();"),
     ];
     let dir = tree(&files);
     let p = detect(dir.path()).unwrap();
@@ -267,14 +189,8 @@ fn supabase_dir() {
     let files = [
         ("supabase/config.toml", ""),
         ("supabase/seed.sql", "insert into a values (1);"),
-        (
-            "supabase/migrations/20240414161707_setup.sql",
-            "create table a();",
-        ),
-        (
-            "supabase/migrations/20240414161947_accounts.sql",
-            "create table b();",
-        ),
+        ("supabase/migrations/20240414161707_setup.sql", "create table a();"),
+        ("supabase/migrations/20240414161947_accounts.sql", "create table b();"),
     ];
     let dir = tree(&files);
     let p = detect(dir.path()).unwrap();
@@ -315,10 +231,7 @@ fn detect_errors() {
 
     let e = detect(dir.path()).unwrap_err();
     assert!(matches!(e, LayoutError::NoMigrations { .. }), "{e:?}");
-    assert!(
-        e.to_string().contains(&dir.path().display().to_string()),
-        "{e}"
-    );
+    assert!(e.to_string().contains(&dir.path().display().to_string()), "{e}");
 
     let empty = tempfile::tempdir().unwrap();
     let e = detect(empty.path()).unwrap_err();
@@ -365,10 +278,8 @@ fn explicit_files() {
         ("a/002_first.sql", "create table a();"),
         ("V1_2__flyway.sql", "select 1;"),
     ]);
-    let files: Vec<PathBuf> = ["b/010_second.sql", "a/002_first.sql", "V1_2__flyway.sql"]
-        .iter()
-        .map(|r| dir.path().join(r))
-        .collect();
+    let files: Vec<PathBuf> =
+        ["b/010_second.sql", "a/002_first.sql", "V1_2__flyway.sql"].iter().map(|r| dir.path().join(r)).collect();
     let p = from_files(&files).unwrap();
     assert_eq!(p.layout, Layout::Files);
     assert_eq!(
@@ -392,8 +303,5 @@ fn explicit_files() {
 
     fs::write(dir.path().join("bad.sql"), b"\xc3").unwrap();
     let e = from_files(&[dir.path().join("bad.sql")]).unwrap_err();
-    assert!(
-        matches!(e, LayoutError::InvalidUtf8 { valid_up_to: 0, .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, LayoutError::InvalidUtf8 { valid_up_to: 0, .. }), "{e:?}");
 }

@@ -111,9 +111,6 @@ pub unsafe extern "C" fn free(p: *mut c_void) {
     // SAFETY: `p` came from this module, so the header rebuilds its allocation layout.
     unsafe {
         let (base, size) = block_of(p);
-        dealloc(
-            base,
-            Layout::from_size_align_unchecked(size + HEADER, HEADER),
-        );
+        dealloc(base, Layout::from_size_align_unchecked(size + HEADER, HEADER));
     }
 }

@@ -14,16 +14,10 @@ use schemasim_catalog::{ConstraintKind, Identity, QualName, Relation};
 
 /// `ALTER TABLE` (also `ALTER INDEX/VIEW/SEQUENCE/MATERIALIZED VIEW ...` forms that reach it).
 pub fn alter_table(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterTableStmt) -> PgResult<()> {
-    let rv = stmt
-        .relation
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing relation"))?;
+    let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing relation"))?;
     let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
         if stmt.missing_ok {
-            ctx.notice(format!(
-                "relation \"{}\" does not exist, skipping",
-                written(rv)
-            ));
+            ctx.notice(format!("relation \"{}\" does not exist, skipping", written(rv)));
             return Ok(());
         }
         return Err(PgError::undefined_table(&written(rv)));
@@ -56,9 +50,7 @@ fn alter_non_table(
             | AT::AtResetRelOptions
             | AT::AtSetTableSpace
             | AT::AtSetStatistics => {}
-            AT::AtColumnDefault
-                if matches!(ctx.catalog.relations.get(qn), Some(Relation::View(_))) =>
-            {
+            AT::AtColumnDefault if matches!(ctx.catalog.relations.get(qn), Some(Relation::View(_))) => {
                 ctx.not_simulated("column defaults on views are not simulated");
             }
             AT::AtAttachPartition if objtype == ObjectType::ObjectIndex => {
@@ -68,11 +60,7 @@ fn alter_non_table(
                 }
             }
             other => {
-                let noun = ctx
-                    .catalog
-                    .relations
-                    .get(qn)
-                    .map_or("relation", |r| r.kind_noun());
+                let noun = ctx.catalog.relations.get(qn).map_or("relation", |r| r.kind_noun());
                 return Err(PgError::wrong_object_type(
                     &qn.name,
                     &format!("a table ({} {:?} not supported)", noun, other),
@@ -84,20 +72,14 @@ fn alter_non_table(
 }
 
 fn table_mut<'c>(ctx: &'c mut Ctx<'_>, qn: &QualName) -> &'c mut schemasim_catalog::Table {
-    ctx.catalog
-        .table_mut(qn)
-        .expect("alter_table resolved a table")
+    ctx.catalog.table_mut(qn).expect("alter_table resolved a table")
 }
 
 fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
     let subtype = AT::try_from(cmd.subtype).unwrap_or(AT::Undefined);
     let table_name = qn.name.clone();
     let cascade = DropBehavior::try_from(cmd.behavior) == Ok(DropBehavior::DropCascade);
-    let column_exists = |ctx: &Ctx<'_>, name: &str| {
-        ctx.catalog
-            .table(qn)
-            .is_some_and(|t| t.column(name).is_some())
-    };
+    let column_exists = |ctx: &Ctx<'_>, name: &str| ctx.catalog.table(qn).is_some_and(|t| t.column(name).is_some());
     let require_column = |ctx: &Ctx<'_>, name: &str| -> PgResult<()> {
         if column_exists(ctx, name) {
             Ok(())
@@ -107,8 +89,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
     };
     match subtype {
         AT::AtAddColumn => {
-            let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-            else {
+            let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
             if column_exists(ctx, &def.colname) {
@@ -125,10 +106,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             let (mut column, serial) = super::table::column_from_def(ctx, qn, def, &mut pending)?;
             if let Some(base) = serial {
                 let seq = super::sequence::create_serial_sequence(ctx, qn, &column.name, &base)?;
-                column.default = Some(format!(
-                    "nextval('{}'::regclass)",
-                    super::regclass_text(&seq)
-                ));
+                column.default = Some(format!("nextval('{}'::regclass)", super::regclass_text(&seq)));
                 column.not_null = true;
             }
             let identity = column.identity.is_some();
@@ -163,16 +141,8 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 }
                 return Err(PgError::undefined_column_of(&cmd.name, &table_name));
             }
-            if ctx
-                .catalog
-                .table(qn)
-                .and_then(|t| t.column(&cmd.name))
-                .is_some_and(|c| c.inherited)
-            {
-                return Err(PgError::new(
-                    "42P16",
-                    format!("cannot drop inherited column \"{}\"", cmd.name),
-                ));
+            if ctx.catalog.table(qn).and_then(|t| t.column(&cmd.name)).is_some_and(|c| c.inherited) {
+                return Err(PgError::new("42P16", format!("cannot drop inherited column \"{}\"", cmd.name)));
             }
             drop_object(ctx, Obj::Column(qn.clone(), cmd.name.clone()), cascade)?;
             for child in children(ctx, qn) {
@@ -194,99 +164,63 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             if col.identity.is_some() && default.is_some() {
                 return Err(PgError::new(
                     "42601",
-                    format!(
-                        "column \"{}\" of relation \"{}\" is an identity column",
-                        cmd.name, table_name
-                    ),
+                    format!("column \"{}\" of relation \"{}\" is an identity column", cmd.name, table_name),
                 )
                 .with_hint("Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead."));
             }
             if col.generated.is_some() {
                 return Err(PgError::new(
                     "42601",
-                    format!(
-                        "column \"{}\" of relation \"{}\" is a generated column",
-                        cmd.name, table_name
-                    ),
+                    format!("column \"{}\" of relation \"{}\" is a generated column", cmd.name, table_name),
                 ));
             }
             col.default = default.clone();
             for child in children(ctx, qn) {
-                if let Some(c) = ctx
-                    .catalog
-                    .table_mut(&child)
-                    .and_then(|t| t.column_mut(&cmd.name))
-                {
+                if let Some(c) = ctx.catalog.table_mut(&child).and_then(|t| t.column_mut(&cmd.name)) {
                     c.default = default.clone();
                 }
             }
         }
         AT::AtDropNotNull => {
             require_column(ctx, &cmd.name)?;
-            let in_pk = ctx.catalog.table(qn).and_then(|t| t.primary_key()).is_some_and(|pk| {
-                matches!(&pk.kind, ConstraintKind::PrimaryKey { columns, .. } if columns.contains(&cmd.name))
-            });
+            let in_pk = ctx.catalog.table(qn).and_then(|t| t.primary_key()).is_some_and(
+                |pk| matches!(&pk.kind, ConstraintKind::PrimaryKey { columns, .. } if columns.contains(&cmd.name)),
+            );
             if in_pk {
-                return Err(PgError::new(
-                    "42P16",
-                    format!("column \"{}\" is in a primary key", cmd.name),
-                ));
+                return Err(PgError::new("42P16", format!("column \"{}\" is in a primary key", cmd.name)));
             }
             let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
             if col.identity.is_some() {
                 return Err(PgError::new(
                     "42P16",
-                    format!(
-                        "column \"{}\" of relation \"{}\" is an identity column",
-                        cmd.name, table_name
-                    ),
+                    format!("column \"{}\" of relation \"{}\" is an identity column", cmd.name, table_name),
                 ));
             }
             col.not_null = false;
             for child in children(ctx, qn) {
-                if let Some(c) = ctx
-                    .catalog
-                    .table_mut(&child)
-                    .and_then(|t| t.column_mut(&cmd.name))
-                {
+                if let Some(c) = ctx.catalog.table_mut(&child).and_then(|t| t.column_mut(&cmd.name)) {
                     c.not_null = false;
                 }
             }
         }
         AT::AtSetNotNull => {
             require_column(ctx, &cmd.name)?;
-            table_mut(ctx, qn)
-                .column_mut(&cmd.name)
-                .expect("checked")
-                .not_null = true;
+            table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").not_null = true;
             for child in children(ctx, qn) {
-                if let Some(c) = ctx
-                    .catalog
-                    .table_mut(&child)
-                    .and_then(|t| t.column_mut(&cmd.name))
-                {
+                if let Some(c) = ctx.catalog.table_mut(&child).and_then(|t| t.column_mut(&cmd.name)) {
                     c.not_null = true;
                 }
             }
         }
         AT::AtAlterColumnType => alter_column_type(ctx, qn, cmd)?,
         AT::AtAddConstraint => {
-            let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-            else {
+            let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
-            add_constraint(
-                ctx,
-                qn,
-                PendingConstraint::table_level((**con).clone()),
-                false,
-            )?;
+            add_constraint(ctx, qn, PendingConstraint::table_level((**con).clone()), false)?;
         }
         AT::AtDropConstraint => {
-            let exists = ctx
-                .catalog
-                .table(qn)
-                .is_some_and(|t| t.constraint(&cmd.name).is_some());
+            let exists = ctx.catalog.table(qn).is_some_and(|t| t.constraint(&cmd.name).is_some());
             if !exists {
                 if cmd.missing_ok {
                     ctx.notice(format!(
@@ -297,10 +231,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 }
                 return Err(PgError::new(
                     "42704",
-                    format!(
-                        "constraint \"{}\" of relation \"{}\" does not exist",
-                        cmd.name, table_name
-                    ),
+                    format!("constraint \"{}\" of relation \"{}\" does not exist", cmd.name, table_name),
                 ));
             }
             drop_object(ctx, Obj::Constraint(qn.clone(), cmd.name.clone()), cascade)?;
@@ -312,17 +243,13 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 None => {
                     return Err(PgError::new(
                         "42704",
-                        format!(
-                            "constraint \"{}\" of relation \"{}\" does not exist",
-                            cmd.name, table_name
-                        ),
+                        format!("constraint \"{}\" of relation \"{}\" does not exist", cmd.name, table_name),
                     ))
                 }
             }
         }
         AT::AtAlterConstraint => {
-            if let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-            {
+            if let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let t = table_mut(ctx, qn);
                 match t.constraints.iter_mut().find(|c| c.name == con.conname) {
                     Some(c) => {
@@ -332,10 +259,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                     None => {
                         return Err(PgError::new(
                             "42704",
-                            format!(
-                                "constraint \"{}\" of relation \"{}\" does not exist",
-                                con.conname, table_name
-                            ),
+                            format!("constraint \"{}\" of relation \"{}\" does not exist", con.conname, table_name),
                         ))
                     }
                 }
@@ -358,63 +282,45 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 None => {
                     return Err(PgError::new(
                         "42704",
-                        format!(
-                            "trigger \"{}\" for table \"{}\" does not exist",
-                            cmd.name, table_name
-                        ),
+                        format!("trigger \"{}\" for table \"{}\" does not exist", cmd.name, table_name),
                     ))
                 }
             }
         }
-        AT::AtEnableTrigAll
-        | AT::AtDisableTrigAll
-        | AT::AtEnableTrigUser
-        | AT::AtDisableTrigUser => {
-            let state = if matches!(subtype, AT::AtEnableTrigAll | AT::AtEnableTrigUser) {
-                'O'
-            } else {
-                'D'
-            };
+        AT::AtEnableTrigAll | AT::AtDisableTrigAll | AT::AtEnableTrigUser | AT::AtDisableTrigUser => {
+            let state = if matches!(subtype, AT::AtEnableTrigAll | AT::AtEnableTrigUser) { 'O' } else { 'D' };
             for tr in &mut table_mut(ctx, qn).triggers {
                 tr.enabled = state;
             }
         }
         AT::AtAddIdentity => {
             require_column(ctx, &cmd.name)?;
-            let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-            else {
+            let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
             let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
             if col.identity.is_some() {
                 return Err(PgError::new(
                     "42P16",
-                    format!(
-                        "column \"{}\" of relation \"{}\" is already an identity column",
-                        cmd.name, table_name
-                    ),
+                    format!("column \"{}\" of relation \"{}\" is already an identity column", cmd.name, table_name),
                 ));
             }
             if col.default.is_some() {
                 return Err(PgError::new(
                     "42P16",
-                    format!(
-                        "column \"{}\" of relation \"{}\" already has a default value",
-                        cmd.name, table_name
-                    ),
+                    format!("column \"{}\" of relation \"{}\" already has a default value", cmd.name, table_name),
                 ));
             }
             if !col.not_null {
                 return Err(PgError::new(
                     "55000",
-                    format!("column \"{}\" of relation \"{}\" must be declared NOT NULL before identity can be added", cmd.name, table_name),
+                    format!(
+                        "column \"{}\" of relation \"{}\" must be declared NOT NULL before identity can be added",
+                        cmd.name, table_name
+                    ),
                 ));
             }
-            col.identity = Some(if con.generated_when == "a" {
-                Identity::Always
-            } else {
-                Identity::ByDefault
-            });
+            col.identity = Some(if con.generated_when == "a" { Identity::Always } else { Identity::ByDefault });
             super::sequence::create_identity_sequence(ctx, qn, &cmd.name)?;
         }
         AT::AtSetIdentity => {
@@ -425,11 +331,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                         if d.defname == "generated" {
                             let always = matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Integer(i)) if i.ival == 1);
                             let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
-                            col.identity = Some(if always {
-                                Identity::Always
-                            } else {
-                                Identity::ByDefault
-                            });
+                            col.identity = Some(if always { Identity::Always } else { Identity::ByDefault });
                         }
                     }
                 }
@@ -437,12 +339,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtDropIdentity => {
             require_column(ctx, &cmd.name)?;
-            let had = table_mut(ctx, qn)
-                .column_mut(&cmd.name)
-                .expect("checked")
-                .identity
-                .take()
-                .is_some();
+            let had = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").identity.take().is_some();
             if !had {
                 if cmd.missing_ok {
                     ctx.notice(format!(
@@ -452,10 +349,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 } else {
                     return Err(PgError::new(
                         "55000",
-                        format!(
-                            "column \"{}\" of relation \"{}\" is not an identity column",
-                            cmd.name, table_name
-                        ),
+                        format!("column \"{}\" of relation \"{}\" is not an identity column", cmd.name, table_name),
                     ));
                 }
             } else {
@@ -465,8 +359,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                     .values()
                     .filter_map(|r| match r {
                         Relation::Sequence(s)
-                            if s.identity
-                                && s.owned_by.as_ref() == Some(&(qn.clone(), cmd.name.clone())) =>
+                            if s.identity && s.owned_by.as_ref() == Some(&(qn.clone(), cmd.name.clone())) =>
                         {
                             Some(s.name.clone())
                         }
@@ -484,10 +377,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             if col.generated.take().is_none() && !cmd.missing_ok {
                 return Err(PgError::new(
                     "55000",
-                    format!(
-                        "column \"{}\" of relation \"{}\" is not a stored generated column",
-                        cmd.name, table_name
-                    ),
+                    format!("column \"{}\" of relation \"{}\" is not a stored generated column", cmd.name, table_name),
                 ));
             }
         }
@@ -495,10 +385,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             require_column(ctx, &cmd.name)?;
             if let Some(d) = cmd.def.as_ref() {
                 let text = expr::deparse_expr(d)?;
-                table_mut(ctx, qn)
-                    .column_mut(&cmd.name)
-                    .expect("checked")
-                    .generated = Some(text);
+                table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").generated = Some(text);
             }
         }
         AT::AtSetStatistics => {
@@ -507,27 +394,18 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 Some(NodeEnum::Integer(i)) => Some(i.ival),
                 _ => None,
             };
-            table_mut(ctx, qn)
-                .column_mut(&cmd.name)
-                .expect("checked")
-                .statistics = value;
+            table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").statistics = value;
         }
         AT::AtSetStorage => {
             require_column(ctx, &cmd.name)?;
             if let Some(NodeEnum::String(s)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
-                table_mut(ctx, qn)
-                    .column_mut(&cmd.name)
-                    .expect("checked")
-                    .storage = Some(s.sval.clone());
+                table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").storage = Some(s.sval.clone());
             }
         }
         AT::AtSetCompression => {
             require_column(ctx, &cmd.name)?;
             if let Some(NodeEnum::String(s)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
-                table_mut(ctx, qn)
-                    .column_mut(&cmd.name)
-                    .expect("checked")
-                    .compression = Some(s.sval.clone());
+                table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").compression = Some(s.sval.clone());
             }
         }
         AT::AtSetRelOptions | AT::AtResetRelOptions => {
@@ -536,24 +414,17 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 let t = table_mut(ctx, qn);
                 for o in opts {
                     let key = o.split('=').next().unwrap_or("").to_string();
-                    t.options
-                        .retain(|x| x.split('=').next() != Some(key.as_str()));
+                    t.options.retain(|x| x.split('=').next() != Some(key.as_str()));
                     if subtype == AT::AtSetRelOptions {
                         t.options.push(o);
                     }
                 }
             }
         }
-        AT::AtSetLogged => {
-            table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Permanent
-        }
-        AT::AtSetUnLogged => {
-            table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Unlogged
-        }
+        AT::AtSetLogged => table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Permanent,
+        AT::AtSetUnLogged => table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Unlogged,
         AT::AtReplicaIdentity => {
-            if let Some(NodeEnum::ReplicaIdentityStmt(r)) =
-                cmd.def.as_ref().and_then(|d| d.node.as_ref())
-            {
+            if let Some(NodeEnum::ReplicaIdentityStmt(r)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let text = match r.identity_type.as_str() {
                     "f" => "FULL".to_string(),
                     "n" => "NOTHING".to_string(),
@@ -565,18 +436,14 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtAttachPartition => attach_partition(ctx, qn, cmd)?,
         AT::AtDetachPartition | AT::AtDetachPartitionFinalize => {
-            if let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-            {
+            if let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 if let Some(rv) = &pc.name {
                     let child = ctx.resolve_table(rv)?;
                     let t = ctx.catalog.table_mut(&child).expect("resolved");
                     if t.partition_of.as_ref().is_none_or(|p| &p.parent != qn) {
                         return Err(PgError::new(
                             "42P01",
-                            format!(
-                                "relation \"{}\" is not a partition of relation \"{}\"",
-                                rv.relname, table_name
-                            ),
+                            format!("relation \"{}\" is not a partition of relation \"{}\"", rv.relname, table_name),
                         ));
                     }
                     t.partition_of = None;
@@ -609,10 +476,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         | AT::AtSetAccessMethod
         | AT::AtSetOptions
         | AT::AtResetOptions => {}
-        other => ctx.not_simulated(format!(
-            "ALTER TABLE subcommand {} is not simulated",
-            other.as_str_name()
-        )),
+        other => ctx.not_simulated(format!("ALTER TABLE subcommand {} is not simulated", other.as_str_name())),
     }
     Ok(())
 }
@@ -624,8 +488,7 @@ fn children(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
         .values()
         .filter_map(|r| match r {
             Relation::Table(t)
-                if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent)
-                    || t.inherits.contains(parent) =>
+                if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent) || t.inherits.contains(parent) =>
             {
                 Some(t.name.clone())
             }
@@ -634,38 +497,20 @@ fn children(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
         .collect()
 }
 
-fn attach_partition(
-    ctx: &mut Ctx<'_>,
-    parent: &QualName,
-    cmd: &protobuf::AlterTableCmd,
-) -> PgResult<()> {
+fn attach_partition(ctx: &mut Ctx<'_>, parent: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
     let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
         return Ok(());
     };
     let Some(rv) = &pc.name else { return Ok(()) };
-    if ctx
-        .catalog
-        .table(parent)
-        .is_some_and(|t| t.partition_by.is_none())
-    {
-        return Err(PgError::new(
-            "42809",
-            format!("table \"{}\" is not partitioned", parent.name),
-        ));
+    if ctx.catalog.table(parent).is_some_and(|t| t.partition_by.is_none()) {
+        return Err(PgError::new("42809", format!("table \"{}\" is not partitioned", parent.name)));
     }
     let child = ctx.resolve_table(rv)?;
     let bound = super::table::partition_bound_text(pc.bound.as_ref())?;
-    let parent_columns = ctx
-        .catalog
-        .table(parent)
-        .map(|t| t.columns.clone())
-        .unwrap_or_default();
+    let parent_columns = ctx.catalog.table(parent).map(|t| t.columns.clone()).unwrap_or_default();
     let t = ctx.catalog.table_mut(&child).expect("resolved");
     if t.partition_of.is_some() {
-        return Err(PgError::new(
-            "42P17",
-            format!("\"{}\" is already a partition", rv.relname),
-        ));
+        return Err(PgError::new("42P17", format!("\"{}\" is already a partition", rv.relname)));
     }
     for pc in &parent_columns {
         match t.column_mut(&pc.name) {
@@ -681,80 +526,45 @@ fn attach_partition(
             }
         }
     }
-    t.partition_of = Some(schemasim_catalog::PartitionOf {
-        parent: parent.clone(),
-        bound,
-    });
+    t.partition_of = Some(schemasim_catalog::PartitionOf { parent: parent.clone(), bound });
     super::index::clone_parent_indexes(ctx, parent, &child)
 }
 
 /// `ALTER COLUMN ... TYPE`: refused when a view or rule uses the column (0A000); the default
 /// must be castable; indexes and constraints on the column are rebuilt.
-fn alter_column_type(
-    ctx: &mut Ctx<'_>,
-    qn: &QualName,
-    cmd: &protobuf::AlterTableCmd,
-) -> PgResult<()> {
+fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
     let table_name = qn.name.clone();
     let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
         return Ok(());
     };
-    let Some(col) = ctx
-        .catalog
-        .table(qn)
-        .and_then(|t| t.column(&cmd.name))
-        .cloned()
-    else {
+    let Some(col) = ctx.catalog.table(qn).and_then(|t| t.column(&cmd.name)).cloned() else {
         return Err(PgError::undefined_column_of(&cmd.name, &table_name));
     };
-    let type_name = def
-        .type_name
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing type"))?;
+    let type_name = def.type_name.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
     let new_type = format_type(ctx, type_name)?;
     let (normal, _) = dependents(&ctx.catalog, &Obj::Column(qn.clone(), cmd.name.clone()));
     for d in &normal {
         if let Obj::Relation(v) = d {
             if matches!(ctx.catalog.relations.get(v), Some(Relation::View(_))) {
-                return Err(PgError::new(
-                    "0A000",
-                    "cannot alter type of a column used by a view or rule",
-                )
-                .with_detail(format!(
-                    "rule _RETURN on {} depends on column \"{}\"",
-                    describe(&ctx.catalog, d),
-                    cmd.name
-                )));
+                return Err(PgError::new("0A000", "cannot alter type of a column used by a view or rule").with_detail(
+                    format!("rule _RETURN on {} depends on column \"{}\"", describe(&ctx.catalog, d), cmd.name),
+                ));
             }
         }
         if let Obj::Policy(t, p) = d {
-            return Err(PgError::new(
-                "0A000",
-                "cannot alter type of a column used in a policy definition",
-            )
-            .with_detail(format!(
-                "policy {p} on table {} depends on column \"{}\"",
-                t.name, cmd.name
-            )));
+            return Err(PgError::new("0A000", "cannot alter type of a column used in a policy definition")
+                .with_detail(format!("policy {p} on table {} depends on column \"{}\"", t.name, cmd.name)));
         }
     }
     if col.generated.is_none() {
         let used_by_generated = ctx.catalog.table(qn).is_some_and(|t| {
-            t.columns.iter().any(|c| {
-                c.generated
-                    .as_deref()
-                    .is_some_and(|g| crate::deps::text_mentions_column(g, &cmd.name))
-            })
+            t.columns
+                .iter()
+                .any(|c| c.generated.as_deref().is_some_and(|g| crate::deps::text_mentions_column(g, &cmd.name)))
         });
         if used_by_generated {
-            return Err(PgError::new(
-                "0A000",
-                "cannot alter type of a column used by a generated column",
-            )
-            .with_detail(format!(
-                "Column \"{}\" is used by generated column.",
-                cmd.name
-            )));
+            return Err(PgError::new("0A000", "cannot alter type of a column used by a generated column")
+                .with_detail(format!("Column \"{}\" is used by generated column.", cmd.name)));
         }
     }
     let has_using = def.raw_default.is_some();
@@ -781,9 +591,7 @@ fn alter_column_type(
         ));
     }
     if let Some(default) = &col.default {
-        if super::casts::default_castable(&ctx.catalog, default, &col.type_name, &new_type)
-            == Some(false)
-        {
+        if super::casts::default_castable(&ctx.catalog, default, &col.type_name, &new_type) == Some(false) {
             return Err(PgError::new(
                 "42804",
                 format!(
@@ -800,11 +608,7 @@ fn alter_column_type(
         c.collation = Some(crate::types::name_list(&coll.collname).join("."));
     }
     for child in children(ctx, qn) {
-        if let Some(cc) = ctx
-            .catalog
-            .table_mut(&child)
-            .and_then(|t| t.column_mut(&cmd.name))
-        {
+        if let Some(cc) = ctx.catalog.table_mut(&child).and_then(|t| t.column_mut(&cmd.name)) {
             cc.type_name = new_type.clone();
         }
     }

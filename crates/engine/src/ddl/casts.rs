@@ -6,26 +6,15 @@ use crate::types::strip_typmods;
 use schemasim_catalog::Catalog;
 
 const STRING_TYPES: &[&str] = &["text", "character varying", "character", "name", "citext"];
-const NUMERIC_TYPES: &[&str] = &[
-    "smallint",
-    "integer",
-    "bigint",
-    "numeric",
-    "real",
-    "double precision",
-    "money",
-];
-const DATETIME_TYPES: &[&str] = &[
-    "timestamp without time zone",
-    "timestamp with time zone",
-    "date",
-];
+const NUMERIC_TYPES: &[&str] = &["smallint", "integer", "bigint", "numeric", "real", "double precision", "money"];
+const DATETIME_TYPES: &[&str] = &["timestamp without time zone", "timestamp with time zone", "date"];
 const TIME_TYPES: &[&str] = &["time without time zone", "time with time zone"];
 
 fn is_user_enum(catalog: &Catalog, type_text: &str) -> bool {
-    catalog.types.iter().any(|(qn, t)| {
-        qn.to_string() == type_text && matches!(t.kind, schemasim_catalog::TypeKind::Enum { .. })
-    })
+    catalog
+        .types
+        .iter()
+        .any(|(qn, t)| qn.to_string() == type_text && matches!(t.kind, schemasim_catalog::TypeKind::Enum { .. }))
 }
 
 /// `Some(true)` when `from` → `to` is an assignment cast, `Some(false)` when PostgreSQL has
@@ -52,10 +41,7 @@ pub fn assignment_castable(catalog: &Catalog, from: &str, to: &str) -> Option<bo
             || NUMERIC_TYPES.contains(&x)
             || DATETIME_TYPES.contains(&x)
             || TIME_TYPES.contains(&x)
-            || matches!(
-                x,
-                "boolean" | "uuid" | "jsonb" | "json" | "bytea" | "interval" | "inet" | "cidr"
-            )
+            || matches!(x, "boolean" | "uuid" | "jsonb" | "json" | "bytea" | "interval" | "inet" | "cidr")
             || is_user_enum(catalog, x)
     };
     if (f == "json" && t == "jsonb")
@@ -75,17 +61,12 @@ pub fn assignment_castable(catalog: &Catalog, from: &str, to: &str) -> Option<bo
 /// (`nextval(...)`) return bigint and cast to any numeric type.
 pub fn default_castable(catalog: &Catalog, default: &str, from: &str, to: &str) -> Option<bool> {
     if default.starts_with("nextval(") {
-        return Some(
-            NUMERIC_TYPES.contains(&strip_typmods(to)) || STRING_TYPES.contains(&strip_typmods(to)),
-        );
+        return Some(NUMERIC_TYPES.contains(&strip_typmods(to)) || STRING_TYPES.contains(&strip_typmods(to)));
     }
     assignment_castable(catalog, from, to)
 }
 
 /// How PostgreSQL names a type in messages: unqualified for the public schema.
 pub fn display_type(type_text: &str) -> String {
-    type_text
-        .strip_prefix("public.")
-        .unwrap_or(type_text)
-        .to_string()
+    type_text.strip_prefix("public.").unwrap_or(type_text).to_string()
 }

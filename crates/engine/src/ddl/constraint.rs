@@ -16,51 +16,28 @@ use schemasim_catalog::{Constraint, ConstraintKind, ForeignKey, Index, QualName,
 #[derive(Clone, Debug)]
 pub enum PendingConstraint {
     /// From the parser; `column` is set for a column constraint.
-    Parsed {
-        con: Box<protobuf::Constraint>,
-        column: Option<String>,
-    },
+    Parsed { con: Box<protobuf::Constraint>, column: Option<String> },
     /// Copied by LIKE ... INCLUDING CONSTRAINTS.
-    CopiedCheck {
-        name: String,
-        expr: String,
-        no_inherit: bool,
-    },
+    CopiedCheck { name: String, expr: String, no_inherit: bool },
     /// Copied by LIKE ... INCLUDING INDEXES, or inherited by a partition from its parent.
-    CopiedIndex {
-        index: Box<Index>,
-        constraints: Vec<Constraint>,
-    },
+    CopiedIndex { index: Box<Index>, constraints: Vec<Constraint> },
 }
 
 impl PendingConstraint {
     pub fn table_level(con: protobuf::Constraint) -> Self {
-        PendingConstraint::Parsed {
-            con: Box::new(con),
-            column: None,
-        }
+        PendingConstraint::Parsed { con: Box::new(con), column: None }
     }
 
     pub fn column_level(con: protobuf::Constraint, column: String) -> Self {
-        PendingConstraint::Parsed {
-            con: Box::new(con),
-            column: Some(column),
-        }
+        PendingConstraint::Parsed { con: Box::new(con), column: Some(column) }
     }
 
     pub fn copied_check(name: String, expr: String, no_inherit: bool) -> Self {
-        PendingConstraint::CopiedCheck {
-            name,
-            expr,
-            no_inherit,
-        }
+        PendingConstraint::CopiedCheck { name, expr, no_inherit }
     }
 
     pub fn copied_index(index: Index, constraints: Vec<Constraint>) -> Self {
-        PendingConstraint::CopiedIndex {
-            index: Box::new(index),
-            constraints,
-        }
+        PendingConstraint::CopiedIndex { index: Box::new(index), constraints }
     }
 
     /// CHECKs are named and created first, then indexes, then foreign keys.
@@ -96,18 +73,10 @@ pub fn add_constraint(
     pending: PendingConstraint,
     creating: bool,
 ) -> PgResult<()> {
-    let table = ctx
-        .catalog
-        .table(table_name)
-        .cloned()
-        .ok_or_else(|| PgError::undefined_table(&table_name.name))?;
+    let table = ctx.catalog.table(table_name).cloned().ok_or_else(|| PgError::undefined_table(&table_name.name))?;
     let schema = table_name.schema.clone();
     match pending {
-        PendingConstraint::CopiedCheck {
-            name,
-            expr,
-            no_inherit,
-        } => {
+        PendingConstraint::CopiedCheck { name, expr, no_inherit } => {
             let seq = ctx.catalog.allocate_seq();
             push_constraint(
                 ctx,
@@ -126,21 +95,14 @@ pub fn add_constraint(
             Ok(())
         }
         PendingConstraint::CopiedIndex { index, constraints } => {
-            let owning = index
-                .constraint
-                .as_ref()
-                .and_then(|c| constraints.iter().find(|k| &k.name == c));
+            let owning = index.constraint.as_ref().and_then(|c| constraints.iter().find(|k| &k.name == c));
             let label = match owning.map(|c| &c.kind) {
                 Some(ConstraintKind::PrimaryKey { .. }) => "pkey",
                 Some(ConstraintKind::Exclude { .. }) => "excl",
                 Some(_) => "key",
                 None => "idx",
             };
-            let addition = if label == "pkey" {
-                None
-            } else {
-                Some(column_name_addition(&index_name_columns(&index)))
-            };
+            let addition = if label == "pkey" { None } else { Some(column_name_addition(&index_name_columns(&index))) };
             let new_name = choose_relation_name(
                 &ctx.catalog,
                 &schema,
@@ -161,9 +123,7 @@ pub fn add_constraint(
             };
             if let Some(con) = owning {
                 let kind = match &con.kind {
-                    ConstraintKind::PrimaryKey {
-                        columns, include, ..
-                    } => {
+                    ConstraintKind::PrimaryKey { columns, include, .. } => {
                         set_not_null(ctx, table_name, columns);
                         ConstraintKind::PrimaryKey {
                             columns: columns.clone(),
@@ -171,41 +131,27 @@ pub fn add_constraint(
                             index: new_name.clone(),
                         }
                     }
-                    ConstraintKind::Unique {
-                        columns,
-                        include,
-                        nulls_not_distinct,
-                        ..
-                    } => ConstraintKind::Unique {
+                    ConstraintKind::Unique { columns, include, nulls_not_distinct, .. } => ConstraintKind::Unique {
                         columns: columns.clone(),
                         include: include.clone(),
                         index: new_name.clone(),
                         nulls_not_distinct: *nulls_not_distinct,
                     },
-                    ConstraintKind::Exclude { definition, .. } => ConstraintKind::Exclude {
-                        index: new_name.clone(),
-                        definition: definition.clone(),
-                    },
+                    ConstraintKind::Exclude { definition, .. } => {
+                        ConstraintKind::Exclude { index: new_name.clone(), definition: definition.clone() }
+                    }
                     other => other.clone(),
                 };
                 let cseq = ctx.catalog.allocate_seq();
                 push_constraint(
                     ctx,
                     table_name,
-                    Constraint {
-                        name: new_name.clone(),
-                        seq: cseq,
-                        kind,
-                        comment: None,
-                        ..con.clone()
-                    },
+                    Constraint { name: new_name.clone(), seq: cseq, kind, comment: None, ..con.clone() },
                 );
             } else {
                 new_index.constraint = None;
             }
-            ctx.catalog
-                .relations
-                .insert(new_index.name.clone(), Relation::Index(new_index));
+            ctx.catalog.relations.insert(new_index.name.clone(), Relation::Index(new_index));
             Ok(())
         }
         PendingConstraint::Parsed { con, column } => {
@@ -218,22 +164,12 @@ fn index_name_columns(index: &Index) -> Vec<String> {
     index
         .elements
         .iter()
-        .zip(
-            index
-                .key_columns
-                .iter()
-                .map(Some)
-                .chain(std::iter::repeat(None)),
-        )
+        .zip(index.key_columns.iter().map(Some).chain(std::iter::repeat(None)))
         .map(|(e, _)| {
             if e.starts_with('(') {
                 "expr".to_string()
             } else {
-                e.split_whitespace()
-                    .next()
-                    .unwrap_or(e)
-                    .trim_matches('"')
-                    .to_string()
+                e.split_whitespace().next().unwrap_or(e).trim_matches('"').to_string()
             }
         })
         .collect()
@@ -270,10 +206,7 @@ fn add_parsed_constraint(
         if table.constraint(n).is_some() {
             return Err(PgError::new(
                 "42710",
-                format!(
-                    "constraint \"{n}\" for relation \"{}\" already exists",
-                    table_name.name
-                ),
+                format!("constraint \"{n}\" for relation \"{}\" already exists", table_name.name),
             ));
         }
     }
@@ -281,9 +214,7 @@ fn add_parsed_constraint(
     let base = Constraint {
         name: String::new(),
         seq: 0,
-        kind: ConstraintKind::Check {
-            expr: String::new(),
-        },
+        kind: ConstraintKind::Check { expr: String::new() },
         deferrable: con.deferrable,
         initially_deferred: con.initdeferred,
         validated,
@@ -292,10 +223,7 @@ fn add_parsed_constraint(
     };
     match kind {
         ConstrType::ConstrCheck => {
-            let raw = con
-                .raw_expr
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "CHECK needs an expression"))?;
+            let raw = con.raw_expr.as_ref().ok_or_else(|| PgError::new("42601", "CHECK needs an expression"))?;
             let refs = expr::column_refs(raw);
             for r in &refs {
                 if table.column(r).is_none() {
@@ -303,39 +231,20 @@ fn add_parsed_constraint(
                 }
             }
             if expr::contains_subquery(raw) {
-                return Err(PgError::new(
-                    "0A000",
-                    "cannot use subquery in check constraint",
-                ));
+                return Err(PgError::new("0A000", "cannot use subquery in check constraint"));
             }
             let name = match explicit_name {
                 Some(n) => n,
                 None => {
-                    let col = column
-                        .clone()
-                        .or_else(|| (refs.len() == 1).then(|| refs[0].clone()));
-                    choose_constraint_name(
-                        &ctx.catalog,
-                        schema,
-                        &table_name.name,
-                        col.as_deref(),
-                        "check",
-                        &[],
-                    )
+                    let col = column.clone().or_else(|| (refs.len() == 1).then(|| refs[0].clone()));
+                    choose_constraint_name(&ctx.catalog, schema, &table_name.name, col.as_deref(), "check", &[])
                 }
             };
             let seq = ctx.catalog.allocate_seq();
             push_constraint(
                 ctx,
                 table_name,
-                Constraint {
-                    name,
-                    seq,
-                    kind: ConstraintKind::Check {
-                        expr: expr::deparse_expr(raw)?,
-                    },
-                    ..base
-                },
+                Constraint { name, seq, kind: ConstraintKind::Check { expr: expr::deparse_expr(raw)? }, ..base },
             );
             Ok(())
         }
@@ -351,41 +260,25 @@ fn add_parsed_constraint(
             }
             for c in columns.iter().chain(include.iter()) {
                 if table.column(c).is_none() {
-                    return Err(PgError::new(
-                        "42703",
-                        format!("column \"{c}\" named in key does not exist"),
-                    ));
+                    return Err(PgError::new("42703", format!("column \"{c}\" named in key does not exist")));
                 }
             }
             if primary && table.primary_key().is_some() {
                 return Err(PgError::new(
                     "42P16",
-                    format!(
-                        "multiple primary keys for table \"{}\" are not allowed",
-                        table_name.name
-                    ),
+                    format!("multiple primary keys for table \"{}\" are not allowed", table_name.name),
                 ));
             }
             let name = match explicit_name {
                 Some(n) => {
-                    if ctx
-                        .catalog
-                        .relations
-                        .contains_key(&QualName::new(schema, n.clone()))
-                    {
+                    if ctx.catalog.relations.contains_key(&QualName::new(schema, n.clone())) {
                         return Err(PgError::duplicate_relation(&n));
                     }
                     n
                 }
-                None if primary => choose_relation_name(
-                    &ctx.catalog,
-                    schema,
-                    &table_name.name,
-                    None,
-                    "pkey",
-                    true,
-                    &[],
-                ),
+                None if primary => {
+                    choose_relation_name(&ctx.catalog, schema, &table_name.name, None, "pkey", true, &[])
+                }
                 None => choose_relation_name(
                     &ctx.catalog,
                     schema,
@@ -407,10 +300,7 @@ fn add_parsed_constraint(
                 unique: true,
                 nulls_not_distinct: con.nulls_not_distinct,
                 method: "btree".into(),
-                elements: columns
-                    .iter()
-                    .map(|c| schemasim_catalog::quote_ident(c))
-                    .collect(),
+                elements: columns.iter().map(|c| schemasim_catalog::quote_ident(c)).collect(),
                 key_columns: columns.clone(),
                 include: include.clone(),
                 predicate: None,
@@ -419,16 +309,10 @@ fn add_parsed_constraint(
                 comment: None,
                 only: false,
             };
-            ctx.catalog
-                .relations
-                .insert(index.name.clone(), Relation::Index(index));
+            ctx.catalog.relations.insert(index.name.clone(), Relation::Index(index));
             let seq = ctx.catalog.allocate_seq();
             let kind = if primary {
-                ConstraintKind::PrimaryKey {
-                    columns,
-                    include,
-                    index: name.clone(),
-                }
+                ConstraintKind::PrimaryKey { columns, include, index: name.clone() }
             } else {
                 ConstraintKind::Unique {
                     columns,
@@ -437,17 +321,7 @@ fn add_parsed_constraint(
                     nulls_not_distinct: con.nulls_not_distinct,
                 }
             };
-            push_constraint(
-                ctx,
-                table_name,
-                Constraint {
-                    name,
-                    seq,
-                    kind,
-                    validated: true,
-                    ..base
-                },
-            );
+            push_constraint(ctx, table_name, Constraint { name, seq, kind, validated: true, ..base });
             Ok(())
         }
         ConstrType::ConstrForeign => {
@@ -459,16 +333,11 @@ fn add_parsed_constraint(
                 if table.column(c).is_none() {
                     return Err(PgError::new(
                         "42703",
-                        format!(
-                            "column \"{c}\" referenced in foreign key constraint does not exist"
-                        ),
+                        format!("column \"{c}\" referenced in foreign key constraint does not exist"),
                     ));
                 }
             }
-            let pk = con
-                .pktable
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "REFERENCES needs a table"))?;
+            let pk = con.pktable.as_ref().ok_or_else(|| PgError::new("42601", "REFERENCES needs a table"))?;
             let ref_table = if pk.schemaname.is_empty()
                 && pk.relname == table_name.name
                 && ctx.lookup_relation("", &pk.relname)?.as_ref() == Some(table_name)
@@ -486,28 +355,27 @@ fn add_parsed_constraint(
             let mut ref_columns = key_names(&con.pk_attrs);
             if ref_columns.is_empty() {
                 match referenced.primary_key().map(|c| &c.kind) {
-                    Some(ConstraintKind::PrimaryKey { columns, .. }) => {
-                        ref_columns = columns.clone()
-                    }
+                    Some(ConstraintKind::PrimaryKey { columns, .. }) => ref_columns = columns.clone(),
                     _ => {
                         return Err(PgError::new(
                             "42830",
-                            format!(
-                                "there is no primary key for referenced table \"{}\"",
-                                ref_table.name
-                            ),
+                            format!("there is no primary key for referenced table \"{}\"", ref_table.name),
                         ))
                     }
                 }
             } else {
                 for c in &ref_columns {
                     if referenced.column(c).is_none() {
-                        return Err(PgError::new("42703", format!("column \"{c}\" referenced in foreign key constraint does not exist")));
+                        return Err(PgError::new(
+                            "42703",
+                            format!("column \"{c}\" referenced in foreign key constraint does not exist"),
+                        ));
                     }
                 }
                 let unique_match = referenced.constraints.iter().any(|k| match &k.kind {
-                    ConstraintKind::PrimaryKey { columns, .. }
-                    | ConstraintKind::Unique { columns, .. } => same_set(columns, &ref_columns),
+                    ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+                        same_set(columns, &ref_columns)
+                    }
                     _ => false,
                 }) || ctx.catalog.indexes_of(&ref_table).iter().any(|i| {
                     i.unique
@@ -518,7 +386,10 @@ fn add_parsed_constraint(
                 if !unique_match {
                     return Err(PgError::new(
                         "42830",
-                        format!("there is no unique constraint matching given keys for referenced table \"{}\"", ref_table.name),
+                        format!(
+                            "there is no unique constraint matching given keys for referenced table \"{}\"",
+                            ref_table.name
+                        ),
                     ));
                 }
             }
@@ -550,16 +421,7 @@ fn add_parsed_constraint(
                 on_delete_columns: key_names(&con.fk_del_set_cols),
             };
             let seq = ctx.catalog.allocate_seq();
-            push_constraint(
-                ctx,
-                table_name,
-                Constraint {
-                    name,
-                    seq,
-                    kind: ConstraintKind::ForeignKey(fk),
-                    ..base
-                },
-            );
+            push_constraint(ctx, table_name, Constraint { name, seq, kind: ConstraintKind::ForeignKey(fk), ..base });
             Ok(())
         }
         ConstrType::ConstrExclusion => {
@@ -570,11 +432,7 @@ fn add_parsed_constraint(
                     if let [elem, op] = l.items.as_slice() {
                         if let Some(NodeEnum::IndexElem(ie)) = elem.node.as_ref() {
                             let text = super::index::index_elem_text(ie)?;
-                            cols.push(if ie.name.is_empty() {
-                                "expr".to_string()
-                            } else {
-                                ie.name.clone()
-                            });
+                            cols.push(if ie.name.is_empty() { "expr".to_string() } else { ie.name.clone() });
                             let op_text = match op.node.as_ref() {
                                 Some(NodeEnum::List(ops)) => name_list(&ops.items).join("."),
                                 _ => String::new(),
@@ -584,11 +442,7 @@ fn add_parsed_constraint(
                     }
                 }
             }
-            let method = if con.access_method.is_empty() {
-                "gist".to_string()
-            } else {
-                con.access_method.clone()
-            };
+            let method = if con.access_method.is_empty() { "gist".to_string() } else { con.access_method.clone() };
             let mut definition = format!("EXCLUDE USING {method} ({})", elements.join(", "));
             if let Some(w) = &con.where_clause {
                 definition.push_str(&format!(" WHERE ({})", expr::deparse_expr(w)?));
@@ -622,9 +476,7 @@ fn add_parsed_constraint(
                 comment: None,
                 only: false,
             };
-            ctx.catalog
-                .relations
-                .insert(index.name.clone(), Relation::Index(index));
+            ctx.catalog.relations.insert(index.name.clone(), Relation::Index(index));
             let seq = ctx.catalog.allocate_seq();
             push_constraint(
                 ctx,
@@ -632,10 +484,7 @@ fn add_parsed_constraint(
                 Constraint {
                     name: name.clone(),
                     seq,
-                    kind: ConstraintKind::Exclude {
-                        index: name,
-                        definition,
-                    },
+                    kind: ConstraintKind::Exclude { index: name, definition },
                     ..base
                 },
             );
@@ -664,11 +513,7 @@ fn add_constraint_using_index(
     if !index.unique {
         return Err(PgError::wrong_object_type(&con.indexname, "a unique index"));
     }
-    let name = if con.conname.is_empty() {
-        con.indexname.clone()
-    } else {
-        con.conname.clone()
-    };
+    let name = if con.conname.is_empty() { con.indexname.clone() } else { con.conname.clone() };
     if name != con.indexname {
         ctx.notice(format!(
             "ALTER TABLE / ADD CONSTRAINT USING INDEX will rename index \"{}\" to \"{}\"",
@@ -681,19 +526,13 @@ fn add_constraint_using_index(
         constraint: Some(name.clone()),
         ..index.clone()
     };
-    ctx.catalog
-        .relations
-        .insert(new_index.name.clone(), Relation::Index(new_index));
+    ctx.catalog.relations.insert(new_index.name.clone(), Relation::Index(new_index));
     let columns = index.key_columns.clone();
     if primary {
         set_not_null(ctx, table_name, &columns);
     }
     let kind = if primary {
-        ConstraintKind::PrimaryKey {
-            columns,
-            include: index.include.clone(),
-            index: name.clone(),
-        }
+        ConstraintKind::PrimaryKey { columns, include: index.include.clone(), index: name.clone() }
     } else {
         ConstraintKind::Unique {
             columns,
@@ -703,16 +542,6 @@ fn add_constraint_using_index(
         }
     };
     let seq = ctx.catalog.allocate_seq();
-    push_constraint(
-        ctx,
-        table_name,
-        Constraint {
-            name,
-            seq,
-            kind,
-            validated: true,
-            ..base
-        },
-    );
+    push_constraint(ctx, table_name, Constraint { name, seq, kind, validated: true, ..base });
     Ok(())
 }

@@ -25,29 +25,16 @@ pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> 
                 let detail: Vec<String> = dependents(&ctx.catalog, &root)
                     .0
                     .iter()
-                    .map(|d| {
-                        format!(
-                            "{} depends on {}",
-                            describe(&ctx.catalog, d),
-                            describe(&ctx.catalog, &root)
-                        )
-                    })
+                    .map(|d| format!("{} depends on {}", describe(&ctx.catalog, d), describe(&ctx.catalog, &root)))
                     .collect();
                 let detail = if detail.is_empty() {
-                    format!(
-                        "{} depends on {}",
-                        describe(&ctx.catalog, &d),
-                        describe(&ctx.catalog, &to_drop[i])
-                    )
+                    format!("{} depends on {}", describe(&ctx.catalog, &d), describe(&ctx.catalog, &to_drop[i]))
                 } else {
                     detail.join("\n")
                 };
                 return Err(PgError::new(
                     "2BP01",
-                    format!(
-                        "cannot drop {} because other objects depend on it",
-                        describe(&ctx.catalog, &root)
-                    ),
+                    format!("cannot drop {} because other objects depend on it", describe(&ctx.catalog, &root)),
                 )
                 .with_detail(detail)
                 .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
@@ -64,10 +51,7 @@ pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> 
     }
     match cascaded.len() {
         0 => {}
-        1 => ctx.notice(format!(
-            "drop cascades to {}",
-            describe(&ctx.catalog, &cascaded[0])
-        )),
+        1 => ctx.notice(format!("drop cascades to {}", describe(&ctx.catalog, &cascaded[0]))),
         n => ctx.notice(format!("drop cascades to {n} other objects")),
     }
     for obj in to_drop.iter().rev() {
@@ -79,11 +63,9 @@ pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> 
 /// A column of a relation that is itself being dropped needs no separate drop.
 fn covered_by(to_drop: &[Obj], obj: &Obj) -> bool {
     match obj {
-        Obj::Column(t, _)
-        | Obj::Default(t, _)
-        | Obj::Constraint(t, _)
-        | Obj::Policy(t, _)
-        | Obj::Trigger(t, _) => to_drop.contains(&Obj::Relation(t.clone())),
+        Obj::Column(t, _) | Obj::Default(t, _) | Obj::Constraint(t, _) | Obj::Policy(t, _) | Obj::Trigger(t, _) => {
+            to_drop.contains(&Obj::Relation(t.clone()))
+        }
         _ => false,
     }
 }
@@ -98,11 +80,7 @@ pub fn remove(ctx: &mut Ctx<'_>, obj: &Obj) {
         Obj::Relation(qn) => {
             if let Some(Relation::Table(_)) = catalog.relations.get(qn) {
                 // The table's index-backed constraints own indexes.
-                let owned: Vec<QualName> = catalog
-                    .indexes_of(qn)
-                    .iter()
-                    .map(|i| i.name.clone())
-                    .collect();
+                let owned: Vec<QualName> = catalog.indexes_of(qn).iter().map(|i| i.name.clone()).collect();
                 for i in owned {
                     catalog.relations.remove(&i);
                 }
@@ -120,21 +98,14 @@ pub fn remove(ctx: &mut Ctx<'_>, obj: &Obj) {
             }
         }
         Obj::Constraint(t, c) => {
-            let index = catalog
-                .table(t)
-                .and_then(|tb| tb.constraint(c))
-                .and_then(|con| match &con.kind {
-                    schemasim_catalog::ConstraintKind::PrimaryKey { index, .. }
-                    | schemasim_catalog::ConstraintKind::Unique { index, .. }
-                    | schemasim_catalog::ConstraintKind::Exclude { index, .. } => {
-                        Some(index.clone())
-                    }
-                    _ => None,
-                });
+            let index = catalog.table(t).and_then(|tb| tb.constraint(c)).and_then(|con| match &con.kind {
+                schemasim_catalog::ConstraintKind::PrimaryKey { index, .. }
+                | schemasim_catalog::ConstraintKind::Unique { index, .. }
+                | schemasim_catalog::ConstraintKind::Exclude { index, .. } => Some(index.clone()),
+                _ => None,
+            });
             if let Some(i) = index {
-                catalog
-                    .relations
-                    .remove(&QualName::new(t.schema.clone(), i));
+                catalog.relations.remove(&QualName::new(t.schema.clone(), i));
             }
             if let Some(table) = catalog.table_mut(t) {
                 table.constraints.retain(|con| &con.name != c);
@@ -167,10 +138,7 @@ pub fn drop_stmt(ctx: &mut Ctx<'_>, stmt: &protobuf::DropStmt) -> PgResult<()> {
     let kind = ObjectType::try_from(stmt.remove_type).unwrap_or(ObjectType::Undefined);
     let cascade = DropBehavior::try_from(stmt.behavior) == Ok(DropBehavior::DropCascade);
     if stmt.concurrent && ctx.in_block {
-        return Err(PgError::new(
-            "25001",
-            "DROP INDEX CONCURRENTLY cannot run inside a transaction block",
-        ));
+        return Err(PgError::new("25001", "DROP INDEX CONCURRENTLY cannot run inside a transaction block"));
     }
     // PostgreSQL resolves every name first, then drops them together.
     let mut roots = Vec::new();
@@ -224,12 +192,7 @@ fn expected_kind(kind: ObjectType, rel: &Relation) -> bool {
 
 /// Resolves one name of a DROP; `None` when it is missing and IF EXISTS was given (after the
 /// NOTICE PostgreSQL prints).
-fn resolve(
-    ctx: &mut Ctx<'_>,
-    kind: ObjectType,
-    object: &protobuf::Node,
-    missing_ok: bool,
-) -> PgResult<Option<Obj>> {
+fn resolve(ctx: &mut Ctx<'_>, kind: ObjectType, object: &protobuf::Node, missing_ok: bool) -> PgResult<Option<Obj>> {
     match kind {
         ObjectType::ObjectTable
         | ObjectType::ObjectView
@@ -245,17 +208,10 @@ fn resolve(
             let written = names.join(".");
             let missing = |ctx: &mut Ctx<'_>| -> PgResult<Option<Obj>> {
                 if missing_ok {
-                    ctx.notice(format!(
-                        "{} \"{}\" does not exist, skipping",
-                        noun(kind),
-                        written
-                    ));
+                    ctx.notice(format!("{} \"{}\" does not exist, skipping", noun(kind), written));
                     Ok(None)
                 } else {
-                    Err(PgError::new(
-                        "42P01",
-                        format!("{} \"{}\" does not exist", noun(kind), written),
-                    ))
+                    Err(PgError::new("42P01", format!("{} \"{}\" does not exist", noun(kind), written)))
                 }
             };
             if !schema.is_empty() && !ctx.catalog.schemas.contains_key(&schema) {
@@ -278,11 +234,8 @@ fn resolve(
                         article(r.kind_noun()),
                         r.kind_noun()
                     );
-                    Err(PgError::new(
-                        "42809",
-                        format!("\"{name}\" is not {} {}", article(noun(kind)), noun(kind)),
-                    )
-                    .with_hint(hint))
+                    Err(PgError::new("42809", format!("\"{name}\" is not {} {}", article(noun(kind)), noun(kind)))
+                        .with_hint(hint))
                 }
                 None => missing(ctx),
             }
@@ -297,8 +250,7 @@ fn resolve(
             match super::types::resolve_type_name(ctx, &names) {
                 Ok(qn) if ctx.catalog.types.contains_key(&qn) => Ok(Some(Obj::Type(qn))),
                 Ok(qn) if ctx.catalog.relations.contains_key(&qn) => {
-                    Err(PgError::wrong_object_type(&written, "a type")
-                        .with_hint("Use DROP TABLE to remove a table."))
+                    Err(PgError::wrong_object_type(&written, "a type").with_hint("Use DROP TABLE to remove a table."))
                 }
                 _ if missing_ok => {
                     ctx.notice(format!("type \"{written}\" does not exist, skipping"));
@@ -314,11 +266,7 @@ fn resolve(
             match super::function::resolve_function(ctx, owa, kind)? {
                 Some(k) => Ok(Some(Obj::Function(k))),
                 None if missing_ok => {
-                    let what = if kind == ObjectType::ObjectProcedure {
-                        "procedure"
-                    } else {
-                        "function"
-                    };
+                    let what = if kind == ObjectType::ObjectProcedure { "procedure" } else { "function" };
                     ctx.notice(format!(
                         "{what} {} does not exist, skipping",
                         super::function::written_signature(ctx, owa)
@@ -353,10 +301,7 @@ fn resolve(
                 ctx.notice(format!("extension \"{name}\" does not exist, skipping"));
                 Ok(None)
             } else {
-                Err(PgError::new(
-                    "42704",
-                    format!("extension \"{name}\" does not exist"),
-                ))
+                Err(PgError::new("42704", format!("extension \"{name}\" does not exist")))
             }
         }
         ObjectType::ObjectPolicy | ObjectType::ObjectTrigger | ObjectType::ObjectRule => {
@@ -375,10 +320,7 @@ fn resolve(
             };
             let Some(qn) = ctx.lookup_relation(&schema, &table)? else {
                 if missing_ok {
-                    ctx.notice(format!(
-                        "relation \"{}\" does not exist, skipping",
-                        table_parts.join(".")
-                    ));
+                    ctx.notice(format!("relation \"{}\" does not exist, skipping", table_parts.join(".")));
                     return Ok(None);
                 }
                 return Err(PgError::undefined_table(&table_parts.join(".")));
@@ -395,15 +337,10 @@ fn resolve(
                     Obj::Trigger(qn, member.clone())
                 }))
             } else if missing_ok {
-                ctx.notice(format!(
-                    "{what} \"{member}\" for relation \"{table}\" does not exist, skipping"
-                ));
+                ctx.notice(format!("{what} \"{member}\" for relation \"{table}\" does not exist, skipping"));
                 Ok(None)
             } else {
-                Err(PgError::new(
-                    "42704",
-                    format!("{what} \"{member}\" for table \"{table}\" does not exist"),
-                ))
+                Err(PgError::new("42704", format!("{what} \"{member}\" for table \"{table}\" does not exist")))
             }
         }
         other => {

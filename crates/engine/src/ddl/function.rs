@@ -12,11 +12,7 @@ use schemasim_catalog::{Function, FunctionKey, QualName, Relation, Trigger};
 fn is_input(mode: i32) -> bool {
     matches!(
         Mode::try_from(mode).unwrap_or(Mode::FuncParamIn),
-        Mode::FuncParamIn
-            | Mode::FuncParamInout
-            | Mode::FuncParamVariadic
-            | Mode::FuncParamDefault
-            | Mode::Undefined
+        Mode::FuncParamIn | Mode::FuncParamInout | Mode::FuncParamVariadic | Mode::FuncParamDefault | Mode::Undefined
     )
 }
 
@@ -47,10 +43,7 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
     for p in &stmt.parameters {
         if let Some(NodeEnum::FunctionParameter(fp)) = p.node.as_ref() {
             if is_input(fp.mode) {
-                let t = fp
-                    .arg_type
-                    .as_ref()
-                    .ok_or_else(|| PgError::new("42601", "missing argument type"))?;
+                let t = fp.arg_type.as_ref().ok_or_else(|| PgError::new("42601", "missing argument type"))?;
                 arg_types.push(format_type(ctx, t)?);
             }
         }
@@ -83,66 +76,47 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
         };
         match d.defname.as_str() {
             "language" => language = option_text(d).unwrap_or_default().to_lowercase(),
-            "volatility" => {
-                volatility = option_text(d).and_then(|v| v.chars().next()).unwrap_or('v')
-            }
+            "volatility" => volatility = option_text(d).and_then(|v| v.chars().next()).unwrap_or('v'),
             "security" => {
-                security_definer = matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if b.boolval)
+                security_definer =
+                    matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if b.boolval)
             }
             "as" => body = option_text(d),
             "set" => {
-                if let Some(NodeEnum::VariableSetStmt(v)) =
-                    d.arg.as_ref().and_then(|a| a.node.as_ref())
-                {
+                if let Some(NodeEnum::VariableSetStmt(v)) = d.arg.as_ref().and_then(|a| a.node.as_ref()) {
                     config.push(v.name.clone());
                 }
             }
             _ => {}
         }
     }
-    let key = FunctionKey {
-        name: QualName::new(schema.clone(), name.clone()),
-        arg_types,
-    };
+    let key = FunctionKey { name: QualName::new(schema.clone(), name.clone()), arg_types };
     let existing = ctx.catalog.functions.get(&key).cloned();
     if let Some(old) = &existing {
         if !stmt.replace {
-            return Err(PgError::new(
-                "42723",
-                format!("function \"{name}\" already exists with same argument types"),
-            ));
+            return Err(PgError::new("42723", format!("function \"{name}\" already exists with same argument types")));
         }
         if old.procedure != stmt.is_procedure {
             return Err(PgError::new("42809", "cannot change routine kind"));
         }
         if old.returns != returns && !stmt.is_procedure {
-            return Err(
-                PgError::new("42P13", "cannot change return type of existing function").with_hint(
-                    format!(
-                        "Use DROP FUNCTION {}({}) first.",
-                        name,
-                        key.arg_types.join(", ")
-                    ),
-                ),
-            );
+            return Err(PgError::new("42P13", "cannot change return type of existing function").with_hint(format!(
+                "Use DROP FUNCTION {}({}) first.",
+                name,
+                key.arg_types.join(", ")
+            )));
         }
     }
     if language != "sql" && language != "plpgsql" && language != "c" && language != "internal" {
         let installed = ctx.catalog.extensions.contains_key(&language);
         if !installed {
-            return Err(PgError::new(
-                "42704",
-                format!("language \"{language}\" does not exist"),
-            ));
+            return Err(PgError::new("42704", format!("language \"{language}\" does not exist")));
         }
     }
     if language == "plpgsql" {
         if let Err(e) = pg_query::parse_plpgsql(ctx.source) {
             let message = e.to_string();
-            let message = message
-                .strip_prefix("Invalid statement: ")
-                .unwrap_or(&message)
-                .to_string();
+            let message = message.strip_prefix("Invalid statement: ").unwrap_or(&message).to_string();
             return Err(PgError::new("42601", message));
         }
     }
@@ -150,9 +124,7 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
         validate_sql_body(ctx, body.as_deref(), stmt.sql_body.as_deref())?;
     }
     let definition = definition_text(stmt, &key.name)?;
-    let seq = existing
-        .as_ref()
-        .map_or_else(|| ctx.catalog.allocate_seq(), |f| f.seq);
+    let seq = existing.as_ref().map_or_else(|| ctx.catalog.allocate_seq(), |f| f.seq);
     let function = Function {
         key: key.clone(),
         seq,
@@ -178,11 +150,7 @@ fn definition_text(stmt: &protobuf::CreateFunctionStmt, name: &QualName) -> PgRe
     s.replace = false;
     s.funcname = [name.schema.as_str(), name.name.as_str()]
         .iter()
-        .map(|n| protobuf::Node {
-            node: Some(NodeEnum::String(protobuf::String {
-                sval: n.to_string(),
-            })),
-        })
+        .map(|n| protobuf::Node { node: Some(NodeEnum::String(protobuf::String { sval: n.to_string() })) })
         .collect();
     NodeEnum::CreateFunctionStmt(Box::new(s))
         .deparse()
@@ -192,13 +160,7 @@ fn definition_text(stmt: &protobuf::CreateFunctionStmt, name: &QualName) -> PgRe
 /// Re-targets a stored definition at a new name (ALTER FUNCTION RENAME / SET SCHEMA).
 pub fn retarget_definition(definition: &str, name: &QualName) -> PgResult<String> {
     let parsed = pg_query::parse(definition).map_err(|e| PgError::new("XX000", e.to_string()))?;
-    match parsed
-        .protobuf
-        .stmts
-        .first()
-        .and_then(|s| s.stmt.as_ref())
-        .and_then(|s| s.node.as_ref())
-    {
+    match parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref()) {
         Some(NodeEnum::CreateFunctionStmt(f)) => definition_text(f, name),
         _ => Ok(definition.to_string()),
     }
@@ -206,28 +168,14 @@ pub fn retarget_definition(definition: &str, name: &QualName) -> PgResult<String
 
 /// With check_function_bodies on, a SQL function's statements are parsed and analysed at
 /// CREATE time: a missing table fails the CREATE.
-fn validate_sql_body(
-    ctx: &Ctx<'_>,
-    body: Option<&str>,
-    sql_body: Option<&protobuf::Node>,
-) -> PgResult<()> {
+fn validate_sql_body(ctx: &Ctx<'_>, body: Option<&str>, sql_body: Option<&protobuf::Node>) -> PgResult<()> {
     let trees: Vec<protobuf::Node> = match (body, sql_body) {
         (_, Some(node)) => vec![node.clone()],
         (Some(text), None) => match pg_query::parse(text) {
-            Ok(r) => r
-                .protobuf
-                .stmts
-                .into_iter()
-                .filter_map(|s| s.stmt.map(|b| *b))
-                .collect(),
+            Ok(r) => r.protobuf.stmts.into_iter().filter_map(|s| s.stmt.map(|b| *b)).collect(),
             Err(e) => {
                 let m = e.to_string();
-                return Err(PgError::new(
-                    "42601",
-                    m.strip_prefix("Invalid statement: ")
-                        .unwrap_or(&m)
-                        .to_string(),
-                ));
+                return Err(PgError::new("42601", m.strip_prefix("Invalid statement: ").unwrap_or(&m).to_string()));
             }
         },
         (None, None) => Vec::new(),
@@ -235,28 +183,18 @@ fn validate_sql_body(
     for tree in &trees {
         let ctes: Vec<String> = crate::expr::find_all(tree, "CommonTableExpr")
             .iter()
-            .filter_map(|c| {
-                c.get("ctename")
-                    .and_then(|n| n.as_str())
-                    .map(str::to_string)
-            })
+            .filter_map(|c| c.get("ctename").and_then(|n| n.as_str()).map(str::to_string))
             .collect();
         for (schema, rel) in crate::expr::range_vars(tree) {
             if schema.is_empty() && ctes.contains(&rel) {
                 continue;
             }
-            if schema == "pg_catalog"
-                || schema == "information_schema"
-                || (schema.is_empty() && rel.starts_with("pg_"))
+            if schema == "pg_catalog" || schema == "information_schema" || (schema.is_empty() && rel.starts_with("pg_"))
             {
                 continue;
             }
             if ctx.lookup_relation(&schema, &rel)?.is_none() {
-                let written = if schema.is_empty() {
-                    rel
-                } else {
-                    format!("{schema}.{rel}")
-                };
+                let written = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
                 return Err(PgError::undefined_table(&written));
             }
         }
@@ -271,38 +209,22 @@ pub fn written_signature(ctx: &Ctx<'_>, owa: &protobuf::ObjectWithArgs) -> Strin
         .objargs
         .iter()
         .filter_map(|a| match a.node.as_ref() {
-            Some(NodeEnum::TypeName(t)) => format_type(ctx, t)
-                .ok()
-                .map(|t| super::casts::display_type(&t)),
+            Some(NodeEnum::TypeName(t)) => format_type(ctx, t).ok().map(|t| super::casts::display_type(&t)),
             _ => None,
         })
         .collect();
     format!("{}({})", names.join("."), args.join(", "))
 }
 
-pub fn undefined_function(
-    ctx: &Ctx<'_>,
-    owa: &protobuf::ObjectWithArgs,
-    kind: ObjectType,
-) -> PgError {
-    let what = if kind == ObjectType::ObjectProcedure {
-        "procedure"
-    } else {
-        "function"
-    };
+pub fn undefined_function(ctx: &Ctx<'_>, owa: &protobuf::ObjectWithArgs, kind: ObjectType) -> PgError {
+    let what = if kind == ObjectType::ObjectProcedure { "procedure" } else { "function" };
     if owa.args_unspecified {
         return PgError::new(
             "42883",
-            format!(
-                "could not find a {what} named \"{}\"",
-                name_list(&owa.objname).join(".")
-            ),
+            format!("could not find a {what} named \"{}\"", name_list(&owa.objname).join(".")),
         );
     }
-    PgError::new(
-        "42883",
-        format!("{what} {} does not exist", written_signature(ctx, owa)),
-    )
+    PgError::new("42883", format!("{what} {} does not exist", written_signature(ctx, owa)))
 }
 
 /// Finds the function an `ObjectWithArgs` names (`f(int)`, or `f` alone when unique).
@@ -330,33 +252,18 @@ pub fn resolve_function(
     for s in schemas {
         let qn = QualName::new(s, name.clone());
         if owa.args_unspecified {
-            let matches: Vec<&FunctionKey> = ctx
-                .catalog
-                .functions
-                .keys()
-                .filter(|k| k.name == qn)
-                .collect();
+            let matches: Vec<&FunctionKey> = ctx.catalog.functions.keys().filter(|k| k.name == qn).collect();
             match matches.len() {
                 0 => continue,
                 1 => return Ok(Some(matches[0].clone())),
                 _ => {
-                    let what = if kind == ObjectType::ObjectProcedure {
-                        "procedure"
-                    } else {
-                        "function"
-                    };
-                    return Err(PgError::new(
-                        "42725",
-                        format!("{what} name \"{name}\" is not unique"),
-                    )
-                    .with_hint("Specify the argument list to select the function unambiguously."));
+                    let what = if kind == ObjectType::ObjectProcedure { "procedure" } else { "function" };
+                    return Err(PgError::new("42725", format!("{what} name \"{name}\" is not unique"))
+                        .with_hint("Specify the argument list to select the function unambiguously."));
                 }
             }
         }
-        let key = FunctionKey {
-            name: qn,
-            arg_types: arg_types.clone(),
-        };
+        let key = FunctionKey { name: qn, arg_types: arg_types.clone() };
         if ctx.catalog.functions.contains_key(&key) {
             return Ok(Some(key));
         }
@@ -366,48 +273,21 @@ pub fn resolve_function(
 
 /// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER`.
 pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgResult<()> {
-    let rv = stmt
-        .relation
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing table"))?;
+    let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
     let table = ctx.resolve_relation(rv)?;
-    if !matches!(
-        ctx.catalog.relations.get(&table),
-        Some(Relation::Table(_) | Relation::View(_))
-    ) {
+    if !matches!(ctx.catalog.relations.get(&table), Some(Relation::Table(_) | Relation::View(_))) {
         return Err(PgError::wrong_object_type(&rv.relname, "a table or view"));
     }
     let names = name_list(&stmt.funcname);
     let (schema, fname) = super::drop::split_name(&names);
-    let schemas = if schema.is_empty() {
-        ctx.search_path_schemas()
-    } else {
-        vec![schema]
-    };
+    let schemas = if schema.is_empty() { ctx.search_path_schemas() } else { vec![schema] };
     let function = schemas
         .into_iter()
-        .map(|s| FunctionKey {
-            name: QualName::new(s, fname.clone()),
-            arg_types: Vec::new(),
-        })
+        .map(|s| FunctionKey { name: QualName::new(s, fname.clone()), arg_types: Vec::new() })
         .find(|k| ctx.catalog.functions.contains_key(k))
-        .ok_or_else(|| {
-            PgError::new(
-                "42883",
-                format!("function {}() does not exist", names.join(".")),
-            )
-        })?;
-    if ctx
-        .catalog
-        .functions
-        .get(&function)
-        .and_then(|f| f.returns.as_deref())
-        != Some("trigger")
-    {
-        return Err(PgError::new(
-            "42P17",
-            format!("function {}() must return type trigger", names.join(".")),
-        ));
+        .ok_or_else(|| PgError::new("42883", format!("function {}() does not exist", names.join("."))))?;
+    if ctx.catalog.functions.get(&function).and_then(|f| f.returns.as_deref()) != Some("trigger") {
+        return Err(PgError::new("42P17", format!("function {}() must return type trigger", names.join("."))));
     }
     let mut qualified = stmt.clone();
     qualified.replace = false;
@@ -416,9 +296,7 @@ pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgR
     }
     qualified.funcname = [function.name.schema.clone(), function.name.name.clone()]
         .into_iter()
-        .map(|n| protobuf::Node {
-            node: Some(NodeEnum::String(protobuf::String { sval: n })),
-        })
+        .map(|n| protobuf::Node { node: Some(NodeEnum::String(protobuf::String { sval: n })) })
         .collect();
     let definition = NodeEnum::CreateTrigStmt(Box::new(qualified))
         .deparse()
@@ -432,10 +310,7 @@ pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgR
         if !stmt.replace {
             return Err(PgError::new(
                 "42710",
-                format!(
-                    "trigger \"{}\" for relation \"{}\" already exists",
-                    stmt.trigname, table.name
-                ),
+                format!("trigger \"{}\" for relation \"{}\" already exists", stmt.trigname, table.name),
             ));
         }
         existing.definition = definition;

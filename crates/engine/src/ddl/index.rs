@@ -18,19 +18,12 @@ pub fn index_elem_text(elem: &protobuf::IndexElem) -> PgResult<String> {
     } else if let Some(e) = &elem.expr {
         format!("({})", expr::deparse_expr(e)?)
     } else {
-        return Err(PgError::new(
-            "42601",
-            "index element needs a column or expression",
-        ));
+        return Err(PgError::new("42601", "index element needs a column or expression"));
     };
     if !elem.collation.is_empty() {
         text.push_str(&format!(
             " COLLATE {}",
-            name_list(&elem.collation)
-                .iter()
-                .map(|n| quote_ident(n))
-                .collect::<Vec<_>>()
-                .join(".")
+            name_list(&elem.collation).iter().map(|n| quote_ident(n)).collect::<Vec<_>>().join(".")
         ));
     }
     if !elem.opclass.is_empty() {
@@ -53,36 +46,18 @@ pub fn index_elem_text(elem: &protobuf::IndexElem) -> PgResult<String> {
 /// `CREATE INDEX`.
 pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<()> {
     if stmt.concurrent && ctx.in_block {
-        return Err(PgError::new(
-            "25001",
-            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block",
-        ));
+        return Err(PgError::new("25001", "CREATE INDEX CONCURRENTLY cannot run inside a transaction block"));
     }
-    let rv = stmt
-        .relation
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing table name"))?;
+    let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table name"))?;
     let table_name = ctx.resolve_relation(rv)?;
     let table = match ctx.catalog.relations.get(&table_name) {
         Some(Relation::Table(t)) => t.clone(),
         Some(Relation::View(v)) if v.materialized => {
-            let mut t = schemasim_catalog::Table {
-                name: table_name.clone(),
-                ..Default::default()
-            };
-            t.columns = v
-                .columns
-                .iter()
-                .map(|c| schemasim_catalog::Column::new(c.clone(), ""))
-                .collect();
+            let mut t = schemasim_catalog::Table { name: table_name.clone(), ..Default::default() };
+            t.columns = v.columns.iter().map(|c| schemasim_catalog::Column::new(c.clone(), "")).collect();
             t
         }
-        _ => {
-            return Err(PgError::wrong_object_type(
-                &rv.relname,
-                "a table or materialized view",
-            ))
-        }
+        _ => return Err(PgError::wrong_object_type(&rv.relname, "a table or materialized view")),
     };
     let mut elements = Vec::new();
     let mut key_columns = Vec::new();
@@ -106,11 +81,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                     key_columns.push(c);
                 }
             }
-            name_parts.push(if e.indexcolname.is_empty() {
-                expr_name(x)
-            } else {
-                e.indexcolname.clone()
-            });
+            name_parts.push(if e.indexcolname.is_empty() { expr_name(x) } else { e.indexcolname.clone() });
         }
         elements.push(index_elem_text(e)?);
     }
@@ -157,21 +128,14 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
         let qn = QualName::new(schema.clone(), stmt.idxname.clone());
         if ctx.catalog.relations.contains_key(&qn) {
             if stmt.if_not_exists {
-                ctx.notice(format!(
-                    "relation \"{}\" already exists, skipping",
-                    stmt.idxname
-                ));
+                ctx.notice(format!("relation \"{}\" already exists, skipping", stmt.idxname));
                 return Ok(());
             }
             return Err(PgError::duplicate_relation(&stmt.idxname));
         }
         stmt.idxname.clone()
     };
-    let method = if stmt.access_method.is_empty() {
-        "btree".to_string()
-    } else {
-        stmt.access_method.clone()
-    };
+    let method = if stmt.access_method.is_empty() { "btree".to_string() } else { stmt.access_method.clone() };
     let seq = ctx.catalog.allocate_seq();
     let index = Index {
         name: QualName::new(schema, name),
@@ -189,9 +153,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
         comment: None,
         only: !rv.inh,
     };
-    ctx.catalog
-        .relations
-        .insert(index.name.clone(), Relation::Index(index.clone()));
+    ctx.catalog.relations.insert(index.name.clone(), Relation::Index(index.clone()));
     if rv.inh {
         // An index on a partitioned table is created on every partition too.
         for partition in partitions_of(ctx, &table_name) {
@@ -205,14 +167,8 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
 /// else `expr`.
 fn expr_name(e: &protobuf::Node) -> String {
     match e.node.as_ref() {
-        Some(NodeEnum::FuncCall(fc)) => name_list(&fc.funcname)
-            .pop()
-            .unwrap_or_else(|| "expr".into()),
-        Some(NodeEnum::TypeCast(tc)) => tc
-            .arg
-            .as_deref()
-            .map(expr_name)
-            .unwrap_or_else(|| "expr".into()),
+        Some(NodeEnum::FuncCall(fc)) => name_list(&fc.funcname).pop().unwrap_or_else(|| "expr".into()),
+        Some(NodeEnum::TypeCast(tc)) => tc.arg.as_deref().map(expr_name).unwrap_or_else(|| "expr".into()),
         _ => "expr".into(),
     }
 }
@@ -222,43 +178,24 @@ pub fn partitions_of(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
         .relations
         .values()
         .filter_map(|r| match r {
-            Relation::Table(t) if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent) => {
-                Some(t.name.clone())
-            }
+            Relation::Table(t) if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent) => Some(t.name.clone()),
             _ => None,
         })
         .collect()
 }
 
 /// A new partition gets a copy of each of its parent's indexes (and PK/UNIQUE constraints).
-pub fn clone_parent_indexes(
-    ctx: &mut Ctx<'_>,
-    parent: &QualName,
-    partition: &QualName,
-) -> PgResult<()> {
-    let indexes: Vec<Index> = ctx
-        .catalog
-        .indexes_of(parent)
-        .into_iter()
-        .cloned()
-        .collect();
+pub fn clone_parent_indexes(ctx: &mut Ctx<'_>, parent: &QualName, partition: &QualName) -> PgResult<()> {
+    let indexes: Vec<Index> = ctx.catalog.indexes_of(parent).into_iter().cloned().collect();
     for index in indexes {
         clone_index(ctx, parent, partition, index)?;
     }
     Ok(())
 }
 
-fn clone_index(
-    ctx: &mut Ctx<'_>,
-    parent: &QualName,
-    partition: &QualName,
-    index: Index,
-) -> PgResult<()> {
-    let constraint = index
-        .constraint
-        .as_ref()
-        .and_then(|c| ctx.catalog.table(parent).and_then(|t| t.constraint(c)))
-        .cloned();
+fn clone_index(ctx: &mut Ctx<'_>, parent: &QualName, partition: &QualName, index: Index) -> PgResult<()> {
+    let constraint =
+        index.constraint.as_ref().and_then(|c| ctx.catalog.table(parent).and_then(|t| t.constraint(c))).cloned();
     super::constraint::add_constraint(
         ctx,
         partition,

@@ -8,15 +8,9 @@ use pg_query::NodeEnum;
 use schemasim_catalog::{Extension, Grant, Relation, Role, Schema};
 
 /// `CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role] [elements...]`.
-pub fn create_schema(
-    ctx: &mut Ctx<'_>,
-    stmt: &protobuf::CreateSchemaStmt,
-) -> PgResult<Option<String>> {
+pub fn create_schema(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateSchemaStmt) -> PgResult<Option<String>> {
     let name = if stmt.schemaname.is_empty() {
-        stmt.authrole
-            .as_ref()
-            .map(|r| r.rolename.clone())
-            .unwrap_or_default()
+        stmt.authrole.as_ref().map(|r| r.rolename.clone()).unwrap_or_default()
     } else {
         stmt.schemaname.clone()
     };
@@ -25,10 +19,7 @@ pub fn create_schema(
             ctx.notice(format!("schema \"{name}\" already exists, skipping"));
             return Ok(None);
         }
-        return Err(PgError::new(
-            "42P06",
-            format!("schema \"{name}\" already exists"),
-        ));
+        return Err(PgError::new("42P06", format!("schema \"{name}\" already exists")));
     }
     if let Some(role) = &stmt.authrole {
         check_role(ctx, &role.rolename)?;
@@ -48,16 +39,10 @@ pub fn create_schema(
 }
 
 fn check_role(ctx: &Ctx<'_>, role: &str) -> PgResult<()> {
-    if role.is_empty()
-        || role == crate::session::SESSION_USER
-        || ctx.catalog.roles.contains_key(role)
-    {
+    if role.is_empty() || role == crate::session::SESSION_USER || ctx.catalog.roles.contains_key(role) {
         Ok(())
     } else {
-        Err(PgError::new(
-            "42704",
-            format!("role \"{role}\" does not exist"),
-        ))
+        Err(PgError::new("42704", format!("role \"{role}\" does not exist")))
     }
 }
 
@@ -65,16 +50,10 @@ fn check_role(ctx: &Ctx<'_>, role: &str) -> PgResult<()> {
 pub fn create_extension(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateExtensionStmt) -> PgResult<()> {
     if ctx.catalog.extensions.contains_key(&stmt.extname) {
         if stmt.if_not_exists {
-            ctx.notice(format!(
-                "extension \"{}\" already exists, skipping",
-                stmt.extname
-            ));
+            ctx.notice(format!("extension \"{}\" already exists, skipping", stmt.extname));
             return Ok(());
         }
-        return Err(PgError::new(
-            "42710",
-            format!("extension \"{}\" already exists", stmt.extname),
-        ));
+        return Err(PgError::new("42710", format!("extension \"{}\" already exists", stmt.extname)));
     }
     let mut schema = String::new();
     let mut version = None;
@@ -89,40 +68,21 @@ pub fn create_extension(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateExtensionStmt)
             }
         }
     }
-    let schema = if stmt.extname == "plpgsql" {
-        "pg_catalog".to_string()
-    } else {
-        ctx.creation_schema(&schema)?
-    };
+    let schema = if stmt.extname == "plpgsql" { "pg_catalog".to_string() } else { ctx.creation_schema(&schema)? };
     let seq = ctx.catalog.allocate_seq();
-    ctx.catalog.extensions.insert(
-        stmt.extname.clone(),
-        Extension {
-            name: stmt.extname.clone(),
-            schema,
-            seq,
-            version,
-            comment: None,
-        },
-    );
+    ctx.catalog
+        .extensions
+        .insert(stmt.extname.clone(), Extension { name: stmt.extname.clone(), schema, seq, version, comment: None });
     Ok(())
 }
 
 /// `CREATE ROLE / USER / GROUP`.
 pub fn create_role(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateRoleStmt) -> PgResult<()> {
     if ctx.catalog.roles.contains_key(&stmt.role) || stmt.role == crate::session::SESSION_USER {
-        return Err(PgError::new(
-            "42710",
-            format!("role \"{}\" already exists", stmt.role),
-        ));
+        return Err(PgError::new("42710", format!("role \"{}\" already exists", stmt.role)));
     }
-    let mut role = Role {
-        name: stmt.role.clone(),
-        seq: 0,
-        login: stmt.stmt_type == 2,
-        superuser: false,
-        member_of: Vec::new(),
-    };
+    let mut role =
+        Role { name: stmt.role.clone(), seq: 0, login: stmt.stmt_type == 2, superuser: false, member_of: Vec::new() };
     for o in &stmt.options {
         if let Some(NodeEnum::DefElem(d)) = o.node.as_ref() {
             let on = matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if b.boolval);
@@ -158,16 +118,11 @@ pub fn set_variable(ctx: &mut Ctx<'_>, stmt: &protobuf::VariableSetStmt) -> PgRe
         })
         .collect();
     if stmt.is_local && !ctx.in_block {
-        ctx.effects.notices.push(crate::error::Notice::warning(
-            "SET LOCAL can only be used in transaction blocks",
-        ));
+        ctx.effects.notices.push(crate::error::Notice::warning("SET LOCAL can only be used in transaction blocks"));
         return Ok(());
     }
-    *ctx.search_path = if stmt.kind == 1 {
-        parse_search_path(&values.join(","))
-    } else {
-        vec!["\"$user\"".into(), "public".into()]
-    };
+    *ctx.search_path =
+        if stmt.kind == 1 { parse_search_path(&values.join(",")) } else { vec!["\"$user\"".into(), "public".into()] };
     Ok(())
 }
 
@@ -177,13 +132,15 @@ pub fn parse_search_path(value: &str) -> Vec<String> {
         .split(',')
         .map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            if s == "\"$user\"" || s == "$user" {
-                "\"$user\"".to_string()
-            } else {
-                s.trim_matches('"').to_string()
-            }
-        })
+        .map(
+            |s| {
+                if s == "\"$user\"" || s == "$user" {
+                    "\"$user\"".to_string()
+                } else {
+                    s.trim_matches('"').to_string()
+                }
+            },
+        )
         .collect()
 }
 
@@ -205,9 +162,7 @@ pub fn comment(ctx: &mut Ctx<'_>, stmt: &protobuf::CommentStmt) -> PgResult<()> 
         | ObjectType::ObjectIndex
         | ObjectType::ObjectSequence => {
             let (schema, name) = super::drop::split_name(&names);
-            let qn = ctx
-                .lookup_relation(&schema, &name)?
-                .ok_or_else(|| PgError::undefined_table(&names.join(".")))?;
+            let qn = ctx.lookup_relation(&schema, &name)?.ok_or_else(|| PgError::undefined_table(&names.join(".")))?;
             match ctx.catalog.relations.get_mut(&qn) {
                 Some(Relation::Table(t)) => t.comment = text,
                 Some(Relation::View(v)) => v.comment = text,
@@ -221,9 +176,7 @@ pub fn comment(ctx: &mut Ctx<'_>, stmt: &protobuf::CommentStmt) -> PgResult<()> 
                 return Ok(());
             };
             let (schema, name) = super::drop::split_name(rel);
-            let qn = ctx
-                .lookup_relation(&schema, &name)?
-                .ok_or_else(|| PgError::undefined_table(&rel.join(".")))?;
+            let qn = ctx.lookup_relation(&schema, &name)?.ok_or_else(|| PgError::undefined_table(&rel.join(".")))?;
             match ctx.catalog.relations.get_mut(&qn) {
                 Some(Relation::Table(t)) => match t.column_mut(column) {
                     Some(c) => c.comment = text,
@@ -238,17 +191,9 @@ pub fn comment(ctx: &mut Ctx<'_>, stmt: &protobuf::CommentStmt) -> PgResult<()> 
                 _ => {}
             }
         }
-        ObjectType::ObjectSchema => match ctx
-            .catalog
-            .schemas
-            .get_mut(names.first().map_or("", |s| s.as_str()))
-        {
+        ObjectType::ObjectSchema => match ctx.catalog.schemas.get_mut(names.first().map_or("", |s| s.as_str())) {
             Some(s) => s.comment = text,
-            None => {
-                return Err(PgError::undefined_schema(
-                    names.first().map_or("", |s| s.as_str()),
-                ))
-            }
+            None => return Err(PgError::undefined_schema(names.first().map_or("", |s| s.as_str()))),
         },
         ObjectType::ObjectType | ObjectType::ObjectDomain => {
             let qn = super::types::resolve_type_name(ctx, &names)?;
@@ -267,11 +212,7 @@ pub fn comment(ctx: &mut Ctx<'_>, stmt: &protobuf::CommentStmt) -> PgResult<()> 
             }
         }
         ObjectType::ObjectExtension => {
-            if let Some(e) = ctx
-                .catalog
-                .extensions
-                .get_mut(names.first().map_or("", |s| s.as_str()))
-            {
+            if let Some(e) = ctx.catalog.extensions.get_mut(names.first().map_or("", |s| s.as_str())) {
                 e.comment = text;
             }
         }
@@ -280,28 +221,16 @@ pub fn comment(ctx: &mut Ctx<'_>, stmt: &protobuf::CommentStmt) -> PgResult<()> 
                 return Ok(());
             };
             let (schema, name) = super::drop::split_name(rel);
-            let qn = ctx
-                .lookup_relation(&schema, &name)?
-                .ok_or_else(|| PgError::undefined_table(&rel.join(".")))?;
+            let qn = ctx.lookup_relation(&schema, &name)?.ok_or_else(|| PgError::undefined_table(&rel.join(".")))?;
             let Some(t) = ctx.catalog.table_mut(&qn) else {
                 return Ok(());
             };
             let slot = match kind {
-                ObjectType::ObjectTabconstraint => t
-                    .constraints
-                    .iter_mut()
-                    .find(|c| &c.name == member)
-                    .map(|c| &mut c.comment),
-                ObjectType::ObjectPolicy => t
-                    .policies
-                    .iter_mut()
-                    .find(|c| &c.name == member)
-                    .map(|c| &mut c.comment),
-                _ => t
-                    .triggers
-                    .iter_mut()
-                    .find(|c| &c.name == member)
-                    .map(|c| &mut c.comment),
+                ObjectType::ObjectTabconstraint => {
+                    t.constraints.iter_mut().find(|c| &c.name == member).map(|c| &mut c.comment)
+                }
+                ObjectType::ObjectPolicy => t.policies.iter_mut().find(|c| &c.name == member).map(|c| &mut c.comment),
+                _ => t.triggers.iter_mut().find(|c| &c.name == member).map(|c| &mut c.comment),
             };
             match slot {
                 Some(s) => *s = text,
@@ -313,10 +242,7 @@ pub fn comment(ctx: &mut Ctx<'_>, stmt: &protobuf::CommentStmt) -> PgResult<()> 
                 }
             }
         }
-        other => ctx.not_simulated(format!(
-            "COMMENT ON {} is not simulated",
-            other.as_str_name()
-        )),
+        other => ctx.not_simulated(format!("COMMENT ON {} is not simulated", other.as_str_name())),
     }
     Ok(())
 }
@@ -328,11 +254,9 @@ pub fn grant(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantStmt) -> PgResult<()> {
         .grantees
         .iter()
         .filter_map(|g| match g.node.as_ref() {
-            Some(NodeEnum::RoleSpec(r)) => Some(if r.roletype == 4 {
-                "PUBLIC".to_string()
-            } else {
-                r.rolename.clone()
-            }),
+            Some(NodeEnum::RoleSpec(r)) => {
+                Some(if r.roletype == 4 { "PUBLIC".to_string() } else { r.rolename.clone() })
+            }
             _ => None,
         })
         .collect();
@@ -349,11 +273,7 @@ pub fn grant(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantStmt) -> PgResult<()> {
             _ => None,
         })
         .collect();
-    let privileges = if privileges.is_empty() {
-        vec!["ALL".to_string()]
-    } else {
-        privileges
-    };
+    let privileges = if privileges.is_empty() { vec!["ALL".to_string()] } else { privileges };
     let kind = ObjectType::try_from(stmt.objtype).unwrap_or(ObjectType::Undefined);
     // ACL_TARGET_OBJECT = 1; ALL IN SCHEMA and DEFAULT PRIVILEGES are not tracked per object.
     if stmt.targtype != 1 {
@@ -361,19 +281,10 @@ pub fn grant(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantStmt) -> PgResult<()> {
     }
     for o in &stmt.objects {
         match (kind, o.node.as_ref()) {
-            (
-                ObjectType::ObjectTable | ObjectType::ObjectSequence,
-                Some(NodeEnum::RangeVar(rv)),
-            ) => {
+            (ObjectType::ObjectTable | ObjectType::ObjectSequence, Some(NodeEnum::RangeVar(rv))) => {
                 let qn = ctx.resolve_relation(rv)?;
                 let apply = |grants: &mut Vec<Grant>| {
-                    apply_grant(
-                        grants,
-                        &grantees,
-                        &privileges,
-                        stmt.is_grant,
-                        stmt.grant_option,
-                    )
+                    apply_grant(grants, &grantees, &privileges, stmt.is_grant, stmt.grant_option)
                 };
                 match ctx.catalog.relations.get_mut(&qn) {
                     Some(Relation::Table(t)) => apply(&mut t.grants),
@@ -382,34 +293,20 @@ pub fn grant(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantStmt) -> PgResult<()> {
                     _ => {}
                 }
             }
-            (ObjectType::ObjectSchema, Some(NodeEnum::String(s))) => {
-                match ctx.catalog.schemas.get_mut(&s.sval) {
-                    Some(schema) => apply_grant(
-                        &mut schema.grants,
-                        &grantees,
-                        &privileges,
-                        stmt.is_grant,
-                        stmt.grant_option,
-                    ),
-                    None => return Err(PgError::undefined_schema(&s.sval)),
+            (ObjectType::ObjectSchema, Some(NodeEnum::String(s))) => match ctx.catalog.schemas.get_mut(&s.sval) {
+                Some(schema) => {
+                    apply_grant(&mut schema.grants, &grantees, &privileges, stmt.is_grant, stmt.grant_option)
                 }
-            }
+                None => return Err(PgError::undefined_schema(&s.sval)),
+            },
             (
-                ObjectType::ObjectFunction
-                | ObjectType::ObjectProcedure
-                | ObjectType::ObjectRoutine,
+                ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine,
                 Some(NodeEnum::ObjectWithArgs(owa)),
             ) => {
                 let key = super::function::resolve_function(ctx, owa, kind)?
                     .ok_or_else(|| super::function::undefined_function(ctx, owa, kind))?;
                 if let Some(f) = ctx.catalog.functions.get_mut(&key) {
-                    apply_grant(
-                        &mut f.grants,
-                        &grantees,
-                        &privileges,
-                        stmt.is_grant,
-                        stmt.grant_option,
-                    );
+                    apply_grant(&mut f.grants, &grantees, &privileges, stmt.is_grant, stmt.grant_option);
                 }
             }
             _ => {}
@@ -418,13 +315,7 @@ pub fn grant(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantStmt) -> PgResult<()> {
     Ok(())
 }
 
-fn apply_grant(
-    grants: &mut Vec<Grant>,
-    grantees: &[String],
-    privileges: &[String],
-    is_grant: bool,
-    option: bool,
-) {
+fn apply_grant(grants: &mut Vec<Grant>, grantees: &[String], privileges: &[String], is_grant: bool, option: bool) {
     for g in grantees {
         if is_grant {
             grants.push(Grant {
@@ -434,12 +325,7 @@ fn apply_grant(
                 with_grant_option: option,
             });
         } else {
-            grants.retain(|x| {
-                &x.grantee != g
-                    || !privileges
-                        .iter()
-                        .any(|p| p == "ALL" || x.privileges.contains(p))
-            });
+            grants.retain(|x| &x.grantee != g || !privileges.iter().any(|p| p == "ALL" || x.privileges.contains(p)));
         }
     }
 }

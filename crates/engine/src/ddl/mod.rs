@@ -25,10 +25,7 @@ pub fn reloptions(options: &[Node]) -> Vec<String> {
         .iter()
         .filter_map(|o| match o.node.as_ref() {
             Some(NodeEnum::DefElem(d)) => {
-                let value = d
-                    .arg
-                    .as_ref()
-                    .and_then(|a| crate::expr::deparse_expr(a).ok());
+                let value = d.arg.as_ref().and_then(|a| crate::expr::deparse_expr(a).ok());
                 let name = if d.defnamespace.is_empty() {
                     d.defname.clone()
                 } else {
@@ -46,10 +43,6 @@ pub fn reloptions(options: &[Node]) -> Vec<String> {
 
 /// How a sequence appears inside `nextval('...'::regclass)`: unqualified in public.
 pub fn regclass_text(qn: &QualName) -> String {
-    let text = if qn.schema == "public" {
-        schemasim_catalog::quote_ident(&qn.name)
-    } else {
-        qn.to_string()
-    };
+    let text = if qn.schema == "public" { schemasim_catalog::quote_ident(&qn.name) } else { qn.to_string() };
     text.replace('\'', "''")
 }

@@ -32,20 +32,13 @@ fn check_roles(ctx: &Ctx<'_>, roles: &[String]) -> PgResult<()> {
             continue;
         }
         if !ctx.catalog.roles.contains_key(r) && r != crate::session::SESSION_USER {
-            return Err(PgError::new(
-                "42704",
-                format!("role \"{r}\" does not exist"),
-            ));
+            return Err(PgError::new("42704", format!("role \"{r}\" does not exist")));
         }
     }
     Ok(())
 }
 
-fn check_columns(
-    ctx: &Ctx<'_>,
-    table: &schemasim_catalog::Table,
-    e: &protobuf::Node,
-) -> PgResult<String> {
+fn check_columns(ctx: &Ctx<'_>, table: &schemasim_catalog::Table, e: &protobuf::Node) -> PgResult<String> {
     // Only unqualified references must be columns of the table; sub-selects may read others.
     if !expr::contains_subquery(e) {
         for c in expr::column_refs(e) {
@@ -60,104 +53,58 @@ fn check_columns(
 
 /// `CREATE POLICY name ON table [AS PERMISSIVE|RESTRICTIVE] [FOR cmd] [TO roles] [USING] [WITH CHECK]`.
 pub fn create_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::CreatePolicyStmt) -> PgResult<()> {
-    let rv = stmt
-        .table
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing table"))?;
+    let rv = stmt.table.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
     let qn = ctx.resolve_table(rv)?;
     let table = ctx.catalog.table(&qn).cloned().expect("resolved");
     if table.policies.iter().any(|p| p.name == stmt.policy_name) {
         return Err(PgError::new(
             "42710",
-            format!(
-                "policy \"{}\" for table \"{}\" already exists",
-                stmt.policy_name, qn.name
-            ),
+            format!("policy \"{}\" for table \"{}\" already exists", stmt.policy_name, qn.name),
         ));
     }
     let command = stmt.cmd_name.to_uppercase();
-    let command = if command.is_empty() {
-        "ALL".to_string()
-    } else {
-        command
-    };
+    let command = if command.is_empty() { "ALL".to_string() } else { command };
     if stmt.with_check.is_some() && (command == "SELECT" || command == "DELETE") {
-        return Err(PgError::new(
-            "42601",
-            "WITH CHECK cannot be applied to SELECT or DELETE",
-        ));
+        return Err(PgError::new("42601", "WITH CHECK cannot be applied to SELECT or DELETE"));
     }
     if stmt.qual.is_some() && command == "INSERT" {
-        return Err(PgError::new(
-            "42601",
-            "only WITH CHECK expression allowed for INSERT",
-        ));
+        return Err(PgError::new("42601", "only WITH CHECK expression allowed for INSERT"));
     }
     let roles = role_names(&stmt.roles);
     check_roles(ctx, &roles)?;
-    let using = stmt
-        .qual
-        .as_deref()
-        .map(|e| check_columns(ctx, &table, e))
-        .transpose()?;
-    let with_check = stmt
-        .with_check
-        .as_deref()
-        .map(|e| check_columns(ctx, &table, e))
-        .transpose()?;
+    let using = stmt.qual.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
+    let with_check = stmt.with_check.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
     let seq = ctx.catalog.allocate_seq();
-    ctx.catalog
-        .table_mut(&qn)
-        .expect("resolved")
-        .policies
-        .push(Policy {
-            name: stmt.policy_name.clone(),
-            seq,
-            command,
-            permissive: stmt.permissive,
-            roles,
-            using,
-            with_check,
-            comment: None,
-        });
+    ctx.catalog.table_mut(&qn).expect("resolved").policies.push(Policy {
+        name: stmt.policy_name.clone(),
+        seq,
+        command,
+        permissive: stmt.permissive,
+        roles,
+        using,
+        with_check,
+        comment: None,
+    });
     Ok(())
 }
 
 /// `ALTER POLICY name ON table [TO roles] [USING (...)] [WITH CHECK (...)]`.
 pub fn alter_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterPolicyStmt) -> PgResult<()> {
-    let rv = stmt
-        .table
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing table"))?;
+    let rv = stmt.table.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
     let qn = ctx.resolve_table(rv)?;
     let table = ctx.catalog.table(&qn).cloned().expect("resolved");
     if !table.policies.iter().any(|p| p.name == stmt.policy_name) {
         return Err(PgError::new(
             "42704",
-            format!(
-                "policy \"{}\" for table \"{}\" does not exist",
-                stmt.policy_name, qn.name
-            ),
+            format!("policy \"{}\" for table \"{}\" does not exist", stmt.policy_name, qn.name),
         ));
     }
     let roles = role_names(&stmt.roles);
     check_roles(ctx, &roles)?;
-    let using = stmt
-        .qual
-        .as_deref()
-        .map(|e| check_columns(ctx, &table, e))
-        .transpose()?;
-    let with_check = stmt
-        .with_check
-        .as_deref()
-        .map(|e| check_columns(ctx, &table, e))
-        .transpose()?;
+    let using = stmt.qual.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
+    let with_check = stmt.with_check.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
     let t = ctx.catalog.table_mut(&qn).expect("resolved");
-    let p = t
-        .policies
-        .iter_mut()
-        .find(|p| p.name == stmt.policy_name)
-        .expect("checked");
+    let p = t.policies.iter_mut().find(|p| p.name == stmt.policy_name).expect("checked");
     if !stmt.roles.is_empty() {
         p.roles = roles;
     }

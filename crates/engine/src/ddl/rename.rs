@@ -27,16 +27,10 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
         | ObjectType::ObjectMatview
         | ObjectType::ObjectIndex
         | ObjectType::ObjectSequence => {
-            let rv = stmt
-                .relation
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing name"))?;
+            let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing name"))?;
             let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
                 if stmt.missing_ok {
-                    ctx.notice(format!(
-                        "relation \"{}\" does not exist, skipping",
-                        written(rv)
-                    ));
+                    ctx.notice(format!("relation \"{}\" does not exist, skipping", written(rv)));
                     return Ok(());
                 }
                 return Err(PgError::undefined_table(&written(rv)));
@@ -44,16 +38,10 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             rename_relation(ctx, &qn, &stmt.newname)
         }
         ObjectType::ObjectColumn => {
-            let rv = stmt
-                .relation
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing name"))?;
+            let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing name"))?;
             let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
                 if stmt.missing_ok {
-                    ctx.notice(format!(
-                        "relation \"{}\" does not exist, skipping",
-                        written(rv)
-                    ));
+                    ctx.notice(format!("relation \"{}\" does not exist, skipping", written(rv)));
                     return Ok(());
                 }
                 return Err(PgError::undefined_table(&written(rv)));
@@ -61,10 +49,7 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             rename_column(ctx, &qn, &stmt.subname, &stmt.newname)
         }
         ObjectType::ObjectTabconstraint => {
-            let rv = stmt
-                .relation
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing name"))?;
+            let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing name"))?;
             let qn = ctx.resolve_table(rv)?;
             rename_constraint(ctx, &qn, &stmt.subname, &stmt.newname)
         }
@@ -77,10 +62,7 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             let qn = super::types::resolve_type_name(ctx, &names)?;
             let new = QualName::new(qn.schema.clone(), stmt.newname.clone());
             if ctx.catalog.type_name_taken(&new) {
-                return Err(PgError::new(
-                    "42710",
-                    format!("type \"{}\" already exists", stmt.newname),
-                ));
+                return Err(PgError::new("42710", format!("type \"{}\" already exists", stmt.newname)));
             }
             let mut t = ctx.catalog.types.remove(&qn).expect("resolved");
             t.name = new.clone();
@@ -94,23 +76,16 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
                 return Err(PgError::undefined_schema(&old));
             }
             if ctx.catalog.schemas.contains_key(&stmt.newname) {
-                return Err(PgError::new(
-                    "42P06",
-                    format!("schema \"{}\" already exists", stmt.newname),
-                ));
+                return Err(PgError::new("42P06", format!("schema \"{}\" already exists", stmt.newname)));
             }
-            ctx.not_simulated(
-                "ALTER SCHEMA RENAME: objects inside keep their old schema name in schemasim",
-            );
+            ctx.not_simulated("ALTER SCHEMA RENAME: objects inside keep their old schema name in schemasim");
             let mut s = ctx.catalog.schemas.remove(&old).expect("checked");
             s.name = stmt.newname.clone();
             ctx.catalog.schemas.insert(stmt.newname.clone(), s);
             Ok(())
         }
         ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
-            let Some(NodeEnum::ObjectWithArgs(owa)) =
-                stmt.object.as_deref().and_then(|o| o.node.as_ref())
-            else {
+            let Some(NodeEnum::ObjectWithArgs(owa)) = stmt.object.as_deref().and_then(|o| o.node.as_ref()) else {
                 return Ok(());
             };
             let key = super::function::resolve_function(ctx, owa, kind)?
@@ -120,10 +95,7 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             if ctx.catalog.functions.contains_key(&new_key) {
                 return Err(PgError::new(
                     "42723",
-                    format!(
-                        "function {} already exists in schema \"{}\"",
-                        new_key, key.name.schema
-                    ),
+                    format!("function {} already exists in schema \"{}\"", new_key, key.name.schema),
                 ));
             }
             let mut f = ctx.catalog.functions.remove(&key).expect("resolved");
@@ -133,28 +105,13 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             Ok(())
         }
         ObjectType::ObjectPolicy | ObjectType::ObjectTrigger => {
-            let rv = stmt
-                .relation
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing table"))?;
+            let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
             let qn = ctx.resolve_table(rv)?;
             let t = ctx.catalog.table_mut(&qn).expect("resolved");
             let (what, found) = if kind == ObjectType::ObjectPolicy {
-                (
-                    "policy",
-                    t.policies
-                        .iter_mut()
-                        .find(|p| p.name == stmt.subname)
-                        .map(|p| &mut p.name),
-                )
+                ("policy", t.policies.iter_mut().find(|p| p.name == stmt.subname).map(|p| &mut p.name))
             } else {
-                (
-                    "trigger",
-                    t.triggers
-                        .iter_mut()
-                        .find(|p| p.name == stmt.subname)
-                        .map(|p| &mut p.name),
-                )
+                ("trigger", t.triggers.iter_mut().find(|p| p.name == stmt.subname).map(|p| &mut p.name))
             };
             match found {
                 Some(n) => {
@@ -163,18 +120,12 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
                 }
                 None => Err(PgError::new(
                     "42704",
-                    format!(
-                        "{what} \"{}\" for table \"{}\" does not exist",
-                        stmt.subname, qn.name
-                    ),
+                    format!("{what} \"{}\" for table \"{}\" does not exist", stmt.subname, qn.name),
                 )),
             }
         }
         other => {
-            ctx.not_simulated(format!(
-                "RENAME of {} is not simulated",
-                other.as_str_name()
-            ));
+            ctx.not_simulated(format!("RENAME of {} is not simulated", other.as_str_name()));
             Ok(())
         }
     }
@@ -274,22 +225,10 @@ fn set_constraint_index(kind: &mut ConstraintKind, name: &str) {
 fn rename_constraint(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgResult<()> {
     let t = ctx.catalog.table(qn).cloned().expect("resolved");
     let Some(con) = t.constraint(old).cloned() else {
-        return Err(PgError::new(
-            "42704",
-            format!(
-                "constraint \"{old}\" for table \"{}\" does not exist",
-                qn.name
-            ),
-        ));
+        return Err(PgError::new("42704", format!("constraint \"{old}\" for table \"{}\" does not exist", qn.name)));
     };
     if t.constraint(new).is_some() {
-        return Err(PgError::new(
-            "42710",
-            format!(
-                "constraint \"{new}\" for relation \"{}\" already exists",
-                qn.name
-            ),
-        ));
+        return Err(PgError::new("42710", format!("constraint \"{new}\" for relation \"{}\" already exists", qn.name)));
     }
     if crate::naming::constraint_has_index(&con.kind) {
         let new_index = QualName::new(qn.schema.clone(), new);
@@ -344,28 +283,18 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
     }
     for c in &mut t.constraints {
         match &mut c.kind {
-            ConstraintKind::PrimaryKey {
-                columns, include, ..
-            }
-            | ConstraintKind::Unique {
-                columns, include, ..
-            } => {
+            ConstraintKind::PrimaryKey { columns, include, .. } | ConstraintKind::Unique { columns, include, .. } => {
                 rename_in_list(columns, old, new);
                 rename_in_list(include, old, new);
             }
             ConstraintKind::Check { expr } => *expr = rename_identifier(expr, old, new),
             ConstraintKind::ForeignKey(fk) => rename_in_list(&mut fk.columns, old, new),
-            ConstraintKind::Exclude { definition, .. } => {
-                *definition = rename_identifier(definition, old, new)
-            }
+            ConstraintKind::Exclude { definition, .. } => *definition = rename_identifier(definition, old, new),
         }
     }
     for p in &mut t.policies {
         p.using = p.using.as_deref().map(|e| rename_identifier(e, old, new));
-        p.with_check = p
-            .with_check
-            .as_deref()
-            .map(|e| rename_identifier(e, old, new));
+        p.with_check = p.with_check.as_deref().map(|e| rename_identifier(e, old, new));
     }
     let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
     for k in keys {
@@ -379,10 +308,7 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
                 for e in &mut i.elements {
                     *e = rename_identifier(e, old, new);
                 }
-                i.predicate = i
-                    .predicate
-                    .as_deref()
-                    .map(|p| rename_identifier(p, old, new));
+                i.predicate = i.predicate.as_deref().map(|p| rename_identifier(p, old, new));
             }
             Relation::Table(other) => {
                 for c in &mut other.constraints {
@@ -392,9 +318,7 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
                         }
                     }
                 }
-                if other.partition_of.as_ref().is_some_and(|p| &p.parent == qn)
-                    || other.inherits.contains(qn)
-                {
+                if other.partition_of.as_ref().is_some_and(|p| &p.parent == qn) || other.inherits.contains(qn) {
                     if let Some(c) = other.column_mut(old) {
                         c.name = new.to_string();
                     }
@@ -428,12 +352,8 @@ fn alias_targets(query: &str, columns: &[String]) -> String {
     let Ok(mut parsed) = pg_query::parse(query) else {
         return query.to_string();
     };
-    let Some(NodeEnum::SelectStmt(select)) = parsed
-        .protobuf
-        .stmts
-        .first_mut()
-        .and_then(|s| s.stmt.as_mut())
-        .and_then(|s| s.node.as_mut())
+    let Some(NodeEnum::SelectStmt(select)) =
+        parsed.protobuf.stmts.first_mut().and_then(|s| s.stmt.as_mut()).and_then(|s| s.node.as_mut())
     else {
         return query.to_string();
     };

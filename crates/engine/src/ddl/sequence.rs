@@ -34,22 +34,12 @@ pub fn create_serial_sequence(
     column: &str,
     data_type: &str,
 ) -> PgResult<QualName> {
-    let name = choose_relation_name(
-        &ctx.catalog,
-        &table.schema,
-        &table.name,
-        Some(column),
-        "seq",
-        false,
-        &[],
-    );
+    let name = choose_relation_name(&ctx.catalog, &table.schema, &table.name, Some(column), "seq", false, &[]);
     let qn = QualName::new(table.schema.clone(), name);
     let seq = ctx.catalog.allocate_seq();
     let mut s = new_sequence(qn.clone(), seq, data_type);
     s.owned_by = Some((table.clone(), column.to_string()));
-    ctx.catalog
-        .relations
-        .insert(qn.clone(), Relation::Sequence(s));
+    ctx.catalog.relations.insert(qn.clone(), Relation::Sequence(s));
     Ok(qn)
 }
 
@@ -61,15 +51,7 @@ pub fn create_identity_sequence(ctx: &mut Ctx<'_>, table: &QualName, column: &st
         .and_then(|t| t.column(column))
         .map(|c| c.type_name.clone())
         .unwrap_or_else(|| "integer".into());
-    let name = choose_relation_name(
-        &ctx.catalog,
-        &table.schema,
-        &table.name,
-        Some(column),
-        "seq",
-        false,
-        &[],
-    );
+    let name = choose_relation_name(&ctx.catalog, &table.schema, &table.name, Some(column), "seq", false, &[]);
     let qn = QualName::new(table.schema.clone(), name);
     let seq = ctx.catalog.allocate_seq();
     let mut s = new_sequence(qn.clone(), seq, &data_type);
@@ -122,27 +104,17 @@ fn apply_options(ctx: &mut Ctx<'_>, s: &mut Sequence, options: &[protobuf::Node]
                     s.owned_by = None;
                 } else if names.len() >= 2 {
                     let column = names[names.len() - 1].clone();
-                    let table_schema = if names.len() == 3 {
-                        names[0].clone()
-                    } else {
-                        String::new()
-                    };
+                    let table_schema = if names.len() == 3 { names[0].clone() } else { String::new() };
                     let table_name = names[names.len() - 2].clone();
                     let qn = ctx
                         .lookup_relation(&table_schema, &table_name)?
                         .ok_or_else(|| PgError::undefined_table(&table_name))?;
-                    let t = ctx
-                        .catalog
-                        .table(&qn)
-                        .ok_or_else(|| PgError::wrong_object_type(&table_name, "a table"))?;
+                    let t = ctx.catalog.table(&qn).ok_or_else(|| PgError::wrong_object_type(&table_name, "a table"))?;
                     if t.column(&column).is_none() {
                         return Err(PgError::undefined_column_of(&column, &table_name));
                     }
                     if qn.schema != s.name.schema {
-                        return Err(PgError::new(
-                            "55000",
-                            "sequence must be in same schema as table it is linked to",
-                        ));
+                        return Err(PgError::new("55000", "sequence must be in same schema as table it is linked to"));
                     }
                     s.owned_by = Some((qn, column));
                 }
@@ -156,18 +128,12 @@ fn apply_options(ctx: &mut Ctx<'_>, s: &mut Sequence, options: &[protobuf::Node]
 
 /// `CREATE SEQUENCE`.
 pub fn create_sequence(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateSeqStmt) -> PgResult<()> {
-    let rv = stmt
-        .sequence
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing sequence name"))?;
+    let rv = stmt.sequence.as_ref().ok_or_else(|| PgError::new("42601", "missing sequence name"))?;
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let qn = QualName::new(schema, rv.relname.clone());
     if ctx.catalog.relations.contains_key(&qn) || ctx.catalog.types.contains_key(&qn) {
         if stmt.if_not_exists {
-            ctx.notice(format!(
-                "relation \"{}\" already exists, skipping",
-                rv.relname
-            ));
+            ctx.notice(format!("relation \"{}\" already exists, skipping", rv.relname));
             return Ok(());
         }
         return Err(PgError::duplicate_relation(&rv.relname));
@@ -184,16 +150,10 @@ pub fn create_sequence(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateSeqStmt) -> PgR
 
 /// `ALTER SEQUENCE`.
 pub fn alter_sequence(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterSeqStmt) -> PgResult<()> {
-    let rv = stmt
-        .sequence
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing sequence name"))?;
+    let rv = stmt.sequence.as_ref().ok_or_else(|| PgError::new("42601", "missing sequence name"))?;
     let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
         if stmt.missing_ok {
-            ctx.notice(format!(
-                "relation \"{}\" does not exist, skipping",
-                written(rv)
-            ));
+            ctx.notice(format!("relation \"{}\" does not exist, skipping", written(rv)));
             return Ok(());
         }
         return Err(PgError::undefined_table(&written(rv)));

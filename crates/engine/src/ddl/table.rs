@@ -15,10 +15,7 @@ use schemasim_catalog::{Column, Identity, PartitionOf, Persistence, QualName, Re
 
 /// `CREATE TABLE`.
 pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
-    let rv = stmt
-        .relation
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing table name"))?;
+    let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table name"))?;
     let persistence = match rv.relpersistence.as_str() {
         "u" => Persistence::Unlogged,
         "t" => Persistence::Temporary,
@@ -28,21 +25,13 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     let name = QualName::new(schema.clone(), rv.relname.clone());
     if ctx.catalog.relations.contains_key(&name) || ctx.catalog.types.contains_key(&name) {
         if stmt.if_not_exists {
-            ctx.notice(format!(
-                "relation \"{}\" already exists, skipping",
-                rv.relname
-            ));
+            ctx.notice(format!("relation \"{}\" already exists, skipping", rv.relname));
             return Ok(());
         }
         return Err(PgError::duplicate_relation(&rv.relname));
     }
     let seq = ctx.catalog.allocate_seq();
-    let mut table = Table {
-        name: name.clone(),
-        seq,
-        persistence,
-        ..Default::default()
-    };
+    let mut table = Table { name: name.clone(), seq, persistence, ..Default::default() };
     let mut pending: Vec<PendingConstraint> = Vec::new();
     let mut serials: Vec<(String, String)> = Vec::new();
 
@@ -57,14 +46,12 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 .clone();
             if stmt.partbound.is_some() {
                 if parent_table.partition_by.is_none() {
-                    return Err(PgError::wrong_object_type(&prv.relname, "partitioned")
-                        .with_detail("table is not partitioned"));
+                    return Err(
+                        PgError::wrong_object_type(&prv.relname, "partitioned").with_detail("table is not partitioned")
+                    );
                 }
                 let bound = partition_bound_text(stmt.partbound.as_ref())?;
-                table.partition_of = Some(PartitionOf {
-                    parent: parent_name.clone(),
-                    bound,
-                });
+                table.partition_of = Some(PartitionOf { parent: parent_name.clone(), bound });
             } else {
                 table.inherits.push(parent_name.clone());
             }
@@ -72,11 +59,7 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 let mut c = col.clone();
                 c.inherited = true;
                 c.comment = None;
-                c.identity = if stmt.partbound.is_some() {
-                    col.identity
-                } else {
-                    None
-                };
+                c.identity = if stmt.partbound.is_some() { col.identity } else { None };
                 table.columns.push(c);
             }
             for con in &parent_table.constraints {
@@ -111,18 +94,12 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 if let Some(existing) = table.columns.iter_mut().find(|c| c.name == def.colname) {
                     if existing.inherited {
                         // A local definition merges with the inherited one.
-                        ctx.notice(format!(
-                            "merging column \"{}\" with inherited definition",
-                            def.colname
-                        ));
+                        ctx.notice(format!("merging column \"{}\" with inherited definition", def.colname));
                         existing.inherited = false;
                         apply_column_constraints(ctx, &name, def, existing, &mut pending)?;
                         continue;
                     }
-                    return Err(PgError::new(
-                        "42701",
-                        format!("column \"{}\" specified more than once", def.colname),
-                    ));
+                    return Err(PgError::new("42701", format!("column \"{}\" specified more than once", def.colname)));
                 }
                 let (column, serial) = column_from_def(ctx, &name, def, &mut pending)?;
                 if let Some(base) = serial {
@@ -130,12 +107,8 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 }
                 table.columns.push(column);
             }
-            Some(NodeEnum::Constraint(con)) => {
-                pending.push(PendingConstraint::table_level((**con).clone()))
-            }
-            Some(NodeEnum::TableLikeClause(like)) => {
-                apply_like(ctx, &mut table, like, &mut pending)?
-            }
+            Some(NodeEnum::Constraint(con)) => pending.push(PendingConstraint::table_level((**con).clone())),
+            Some(NodeEnum::TableLikeClause(like)) => apply_like(ctx, &mut table, like, &mut pending)?,
             _ => {}
         }
     }
@@ -153,27 +126,16 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     for (column, base) in &serials {
         let seq_name = create_serial_sequence(ctx, &name, column, base)?;
         if let Some(col) = table.columns.iter_mut().find(|c| &c.name == column) {
-            col.default = Some(format!(
-                "nextval('{}'::regclass)",
-                super::regclass_text(&seq_name)
-            ));
+            col.default = Some(format!("nextval('{}'::regclass)", super::regclass_text(&seq_name)));
             col.not_null = true;
         }
     }
-    ctx.catalog
-        .relations
-        .insert(name.clone(), Relation::Table(table));
+    ctx.catalog.relations.insert(name.clone(), Relation::Table(table));
     // Identity columns own an implicit sequence.
     let identity_columns: Vec<String> = ctx
         .catalog
         .table(&name)
-        .map(|t| {
-            t.columns
-                .iter()
-                .filter(|c| c.identity.is_some() && !c.inherited)
-                .map(|c| c.name.clone())
-                .collect()
-        })
+        .map(|t| t.columns.iter().filter(|c| c.identity.is_some() && !c.inherited).map(|c| c.name.clone()).collect())
         .unwrap_or_default();
     for column in identity_columns {
         super::sequence::create_identity_sequence(ctx, &name, &column)?;
@@ -184,11 +146,7 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     for p in pending {
         add_constraint(ctx, &name, p, true)?;
     }
-    if let Some(parent) = ctx
-        .catalog
-        .table(&name)
-        .and_then(|t| t.partition_of.clone())
-    {
+    if let Some(parent) = ctx.catalog.table(&name).and_then(|t| t.partition_of.clone()) {
         super::index::clone_parent_indexes(ctx, &parent.parent, &name)?;
     }
     Ok(())
@@ -201,10 +159,7 @@ pub fn column_from_def(
     def: &protobuf::ColumnDef,
     pending: &mut Vec<PendingConstraint>,
 ) -> PgResult<(Column, Option<String>)> {
-    let type_name = def
-        .type_name
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "column type missing"))?;
+    let type_name = def.type_name.as_ref().ok_or_else(|| PgError::new("42601", "column type missing"))?;
     let names = name_list(&type_name.names);
     let serial = match names.as_slice() {
         [n] | [_, n] if type_name.array_bounds.is_empty() => serial_base(n).map(str::to_string),
@@ -276,11 +231,7 @@ fn apply_column_constraints(
                 }
             }
             ConstrType::ConstrIdentity => {
-                column.identity = Some(if con.generated_when == "a" {
-                    Identity::Always
-                } else {
-                    Identity::ByDefault
-                });
+                column.identity = Some(if con.generated_when == "a" { Identity::Always } else { Identity::ByDefault });
                 column.not_null = true;
             }
             ConstrType::ConstrGenerated => {
@@ -293,10 +244,7 @@ fn apply_column_constraints(
             | ConstrType::ConstrCheck
             | ConstrType::ConstrForeign
             | ConstrType::ConstrExclusion => {
-                pending.push(PendingConstraint::column_level(
-                    (**con).clone(),
-                    column.name.clone(),
-                ));
+                pending.push(PendingConstraint::column_level((**con).clone(), column.name.clone()));
             }
             ConstrType::ConstrAttrDeferrable
             | ConstrType::ConstrAttrNotDeferrable
@@ -310,16 +258,16 @@ fn apply_column_constraints(
     if column.identity.is_some() && column.default.is_some() {
         return Err(PgError::new(
             "42601",
-            format!(
-                "both default and identity specified for column \"{}\" of table \"{}\"",
-                column.name, table.name
-            ),
+            format!("both default and identity specified for column \"{}\" of table \"{}\"", column.name, table.name),
         ));
     }
     if column.generated.is_some() && column.default.is_some() {
         return Err(PgError::new(
             "42601",
-            format!("both default and generation expression specified for column \"{}\" of table \"{}\"", column.name, table.name),
+            format!(
+                "both default and generation expression specified for column \"{}\" of table \"{}\"",
+                column.name, table.name
+            ),
         ));
     }
     let _ = ctx;
@@ -329,25 +277,17 @@ fn apply_column_constraints(
 fn conflicting_null(column: &str, table: &str) -> PgError {
     PgError::new(
         "42601",
-        format!(
-            "conflicting NULL/NOT NULL declarations for column \"{column}\" of table \"{table}\""
-        ),
+        format!("conflicting NULL/NOT NULL declarations for column \"{column}\" of table \"{table}\""),
     )
 }
 
 /// DEFAULT expressions cannot reference columns or contain sub-selects.
 pub fn check_default_expr(raw: &protobuf::Node) -> PgResult<()> {
     if !expr::column_refs(raw).is_empty() {
-        return Err(PgError::new(
-            "0A000",
-            "cannot use column reference in DEFAULT expression",
-        ));
+        return Err(PgError::new("0A000", "cannot use column reference in DEFAULT expression"));
     }
     if expr::contains_subquery(raw) {
-        return Err(PgError::new(
-            "0A000",
-            "cannot use subquery in DEFAULT expression",
-        ));
+        return Err(PgError::new("0A000", "cannot use subquery in DEFAULT expression"));
     }
     Ok(())
 }
@@ -365,10 +305,7 @@ fn apply_like(
     const GENERATED: u32 = 1 << 4;
     const IDENTITY: u32 = 1 << 5;
     const INDEXES: u32 = 1 << 6;
-    let rv = like
-        .relation
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "LIKE needs a relation"))?;
+    let rv = like.relation.as_ref().ok_or_else(|| PgError::new("42601", "LIKE needs a relation"))?;
     let source_name = ctx.resolve_relation(rv)?;
     let source = match ctx.catalog.relations.get(&source_name) {
         Some(Relation::Table(t)) => t.clone(),
@@ -377,25 +314,14 @@ fn apply_like(
             for c in &v.columns {
                 t.columns.push(Column::new(c.clone(), "text"));
             }
-            ctx.not_simulated(format!(
-                "LIKE {}: view column types are not tracked; copied as text",
-                written(rv)
-            ));
+            ctx.not_simulated(format!("LIKE {}: view column types are not tracked; copied as text", written(rv)));
             t
         }
-        _ => {
-            return Err(PgError::wrong_object_type(
-                &written(rv),
-                "a table, view, composite type, or foreign table",
-            ))
-        }
+        _ => return Err(PgError::wrong_object_type(&written(rv), "a table, view, composite type, or foreign table")),
     };
     for col in &source.columns {
         if table.columns.iter().any(|c| c.name == col.name) {
-            return Err(PgError::new(
-                "42701",
-                format!("column \"{}\" specified more than once", col.name),
-            ));
+            return Err(PgError::new("42701", format!("column \"{}\" specified more than once", col.name)));
         }
         let mut c = Column::new(col.name.clone(), col.type_name.clone());
         c.not_null = col.not_null;
@@ -417,20 +343,13 @@ fn apply_like(
     if like.options & CONSTRAINTS != 0 {
         for con in &source.constraints {
             if let schemasim_catalog::ConstraintKind::Check { expr } = &con.kind {
-                pending.push(PendingConstraint::copied_check(
-                    con.name.clone(),
-                    expr.clone(),
-                    con.no_inherit,
-                ));
+                pending.push(PendingConstraint::copied_check(con.name.clone(), expr.clone(), con.no_inherit));
             }
         }
     }
     if like.options & INDEXES != 0 {
         for index in ctx.catalog.indexes_of(&source_name) {
-            pending.push(PendingConstraint::copied_index(
-                index.clone(),
-                source.constraints.clone(),
-            ));
+            pending.push(PendingConstraint::copied_index(index.clone(), source.constraints.clone()));
         }
     }
     Ok(())
@@ -452,10 +371,7 @@ fn partition_spec_text(spec: &protobuf::PartitionSpec, table: &Table) -> PgResul
                 if table.column(&elem.name).is_none() {
                     return Err(PgError::new(
                         "42703",
-                        format!(
-                            "column \"{}\" named in partition key does not exist",
-                            elem.name
-                        ),
+                        format!("column \"{}\" named in partition key does not exist", elem.name),
                     ));
                 }
                 parts.push(schemasim_catalog::quote_ident(&elem.name));
@@ -481,15 +397,8 @@ pub fn partition_bound_text(bound: Option<&protobuf::PartitionBoundSpec>) -> PgR
     };
     Ok(match b.strategy.as_str() {
         "l" => format!("FOR VALUES IN ({})", list(&b.listdatums)?),
-        "r" => format!(
-            "FOR VALUES FROM ({}) TO ({})",
-            list(&b.lowerdatums)?,
-            list(&b.upperdatums)?
-        ),
-        "h" => format!(
-            "FOR VALUES WITH (modulus {}, remainder {})",
-            b.modulus, b.remainder
-        ),
+        "r" => format!("FOR VALUES FROM ({}) TO ({})", list(&b.lowerdatums)?, list(&b.upperdatums)?),
+        "h" => format!("FOR VALUES WITH (modulus {}, remainder {})", b.modulus, b.remainder),
         _ => "DEFAULT".into(),
     })
 }

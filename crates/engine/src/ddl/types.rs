@@ -19,11 +19,7 @@ pub fn resolve_type_name(ctx: &Ctx<'_>, names: &[String]) -> PgResult<QualName> 
             return Err(PgError::undefined_schema(&schema));
         }
         let qn = QualName::new(schema, name);
-        return if ctx.catalog.type_name_taken(&qn) {
-            Ok(qn)
-        } else {
-            Err(PgError::undefined_type(&names.join(".")))
-        };
+        return if ctx.catalog.type_name_taken(&qn) { Ok(qn) } else { Err(PgError::undefined_type(&names.join("."))) };
     }
     ctx.search_path_schemas()
         .into_iter()
@@ -37,27 +33,14 @@ fn new_type_name(ctx: &Ctx<'_>, names: &[String]) -> PgResult<QualName> {
     let schema = ctx.creation_schema(&schema)?;
     let qn = QualName::new(schema, name);
     if ctx.catalog.type_name_taken(&qn) {
-        return Err(PgError::new(
-            "42710",
-            format!("type \"{}\" already exists", qn.name),
-        ));
+        return Err(PgError::new("42710", format!("type \"{}\" already exists", qn.name)));
     }
     Ok(qn)
 }
 
 fn insert_type(ctx: &mut Ctx<'_>, name: QualName, kind: TypeKind) {
     let seq = ctx.catalog.allocate_seq();
-    ctx.catalog.types.insert(
-        name.clone(),
-        TypeDef {
-            name,
-            seq,
-            kind,
-            comment: None,
-            owner: None,
-            grants: Vec::new(),
-        },
-    );
+    ctx.catalog.types.insert(name.clone(), TypeDef { name, seq, kind, comment: None, owner: None, grants: Vec::new() });
 }
 
 /// `CREATE TYPE name AS ENUM (...)`.
@@ -66,10 +49,7 @@ pub fn create_enum(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateEnumStmt) -> PgResu
     let values = name_list(&stmt.vals);
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
-            return Err(PgError::new(
-                "42710",
-                format!("enum label \"{v}\" used more than once"),
-            ));
+            return Err(PgError::new("42710", format!("enum label \"{v}\" used more than once")));
         }
     }
     insert_type(ctx, qn, TypeKind::Enum { values });
@@ -78,10 +58,7 @@ pub fn create_enum(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateEnumStmt) -> PgResu
 
 /// `CREATE TYPE name AS (attr type, ...)`.
 pub fn create_composite(ctx: &mut Ctx<'_>, stmt: &protobuf::CompositeTypeStmt) -> PgResult<()> {
-    let rv = stmt
-        .typevar
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing type name"))?;
+    let rv = stmt.typevar.as_ref().ok_or_else(|| PgError::new("42601", "missing type name"))?;
     let mut names = Vec::new();
     if !rv.schemaname.is_empty() {
         names.push(rv.schemaname.clone());
@@ -94,10 +71,7 @@ pub fn create_composite(ctx: &mut Ctx<'_>, stmt: &protobuf::CompositeTypeStmt) -
     let mut attributes = Vec::new();
     for c in &stmt.coldeflist {
         if let Some(NodeEnum::ColumnDef(def)) = c.node.as_ref() {
-            let t = def
-                .type_name
-                .as_ref()
-                .ok_or_else(|| PgError::new("42601", "missing type"))?;
+            let t = def.type_name.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
             attributes.push((def.colname.clone(), format_type(ctx, t)?));
         }
     }
@@ -130,17 +104,9 @@ pub fn create_range(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateRangeStmt) -> PgRe
 /// `<domain>_check`.
 pub fn create_domain(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateDomainStmt) -> PgResult<()> {
     let qn = new_type_name(ctx, &name_list(&stmt.domainname))?;
-    let t = stmt
-        .type_name
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing type"))?;
-    let mut domain = Domain {
-        base_type: format_type(ctx, t)?,
-        not_null: false,
-        default: None,
-        collation: None,
-        checks: Vec::new(),
-    };
+    let t = stmt.type_name.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
+    let mut domain =
+        Domain { base_type: format_type(ctx, t)?, not_null: false, default: None, collation: None, checks: Vec::new() };
     if let Some(c) = &stmt.coll_clause {
         domain.collation = Some(name_list(&c.collname).join("."));
     }
@@ -151,29 +117,13 @@ pub fn create_domain(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateDomainStmt) -> Pg
         match protobuf::ConstrType::try_from(con.contype) {
             Ok(protobuf::ConstrType::ConstrNotnull) => domain.not_null = true,
             Ok(protobuf::ConstrType::ConstrDefault) => {
-                domain.default = con
-                    .raw_expr
-                    .as_ref()
-                    .map(|e| expr::deparse_expr(e))
-                    .transpose()?
+                domain.default = con.raw_expr.as_ref().map(|e| expr::deparse_expr(e)).transpose()?
             }
             Ok(protobuf::ConstrType::ConstrCheck) => {
-                let text = con
-                    .raw_expr
-                    .as_ref()
-                    .map(|e| expr::deparse_expr(e))
-                    .transpose()?
-                    .unwrap_or_default();
+                let text = con.raw_expr.as_ref().map(|e| expr::deparse_expr(e)).transpose()?.unwrap_or_default();
                 let name = if con.conname.is_empty() {
                     let taken: Vec<String> = domain.checks.iter().map(|(n, _)| n.clone()).collect();
-                    crate::naming::choose_constraint_name(
-                        &ctx.catalog,
-                        &qn.schema,
-                        &qn.name,
-                        None,
-                        "check",
-                        &taken,
-                    )
+                    crate::naming::choose_constraint_name(&ctx.catalog, &qn.schema, &qn.name, None, "check", &taken)
                 } else {
                     con.conname.clone()
                 };
@@ -196,31 +146,19 @@ pub fn alter_enum(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterEnumStmt) -> PgResult
     let mut values = values;
     if !stmt.old_val.is_empty() {
         let Some(pos) = values.iter().position(|v| v == &stmt.old_val) else {
-            return Err(PgError::new(
-                "22023",
-                format!("\"{}\" is not an existing enum label", stmt.old_val),
-            ));
+            return Err(PgError::new("22023", format!("\"{}\" is not an existing enum label", stmt.old_val)));
         };
         if values.contains(&stmt.new_val) {
-            return Err(PgError::new(
-                "42710",
-                format!("enum label \"{}\" already exists", stmt.new_val),
-            ));
+            return Err(PgError::new("42710", format!("enum label \"{}\" already exists", stmt.new_val)));
         }
         values[pos] = stmt.new_val.clone();
     } else {
         if values.contains(&stmt.new_val) {
             if stmt.skip_if_new_val_exists {
-                ctx.notice(format!(
-                    "enum label \"{}\" already exists, skipping",
-                    stmt.new_val
-                ));
+                ctx.notice(format!("enum label \"{}\" already exists, skipping", stmt.new_val));
                 return Ok(());
             }
-            return Err(PgError::new(
-                "42710",
-                format!("enum label \"{}\" already exists", stmt.new_val),
-            ));
+            return Err(PgError::new("42710", format!("enum label \"{}\" already exists", stmt.new_val)));
         }
         let pos = if stmt.new_val_neighbor.is_empty() {
             values.len()
@@ -231,10 +169,7 @@ pub fn alter_enum(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterEnumStmt) -> PgResult
                 None => {
                     return Err(PgError::new(
                         "22023",
-                        format!(
-                            "\"{}\" is not an existing enum label",
-                            stmt.new_val_neighbor
-                        ),
+                        format!("\"{}\" is not an existing enum label", stmt.new_val_neighbor),
                     ))
                 }
             }

@@ -28,21 +28,14 @@ fn relation_columns(ctx: &Ctx<'_>, qn: &QualName) -> Vec<String> {
 fn analyse(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Analysis> {
     let ctes: Vec<String> = expr::find_all(query, "CommonTableExpr")
         .iter()
-        .filter_map(|c| {
-            c.get("ctename")
-                .and_then(|n| n.as_str())
-                .map(str::to_string)
-        })
+        .filter_map(|c| c.get("ctename").and_then(|n| n.as_str()).map(str::to_string))
         .collect();
     let mut relations = Vec::new();
     for (schema, rel) in expr::range_vars(query) {
         if schema.is_empty() && ctes.contains(&rel) {
             continue;
         }
-        if schema == "pg_catalog"
-            || schema == "information_schema"
-            || (schema.is_empty() && rel.starts_with("pg_"))
-        {
+        if schema == "pg_catalog" || schema == "information_schema" || (schema.is_empty() && rel.starts_with("pg_")) {
             continue;
         }
         match ctx.lookup_relation(&schema, &rel)? {
@@ -52,21 +45,14 @@ fn analyse(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Analysis> {
                 }
             }
             None => {
-                let w = if schema.is_empty() {
-                    rel
-                } else {
-                    format!("{schema}.{rel}")
-                };
+                let w = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
                 return Err(PgError::undefined_table(&w));
             }
         }
     }
     let mut column_deps = Vec::new();
     for name in expr::column_refs(query) {
-        if let Some(t) = relations
-            .iter()
-            .find(|qn| relation_columns(ctx, qn).contains(&name))
-        {
+        if let Some(t) = relations.iter().find(|qn| relation_columns(ctx, qn).contains(&name)) {
             column_deps.push((t.clone(), name));
         }
     }
@@ -91,10 +77,7 @@ fn analyse(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Analysis> {
             }
             match rt.val.as_ref().and_then(|v| v.node.as_ref()) {
                 Some(NodeEnum::ColumnRef(cr)) => {
-                    let star = cr
-                        .fields
-                        .last()
-                        .is_some_and(|f| matches!(f.node, Some(NodeEnum::AStar(_))));
+                    let star = cr.fields.last().is_some_and(|f| matches!(f.node, Some(NodeEnum::AStar(_))));
                     if star {
                         let qualifier = name_list(&cr.fields);
                         for qn in &relations {
@@ -106,11 +89,7 @@ fn analyse(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Analysis> {
                             }
                         }
                     } else {
-                        columns.push(
-                            name_list(&cr.fields)
-                                .pop()
-                                .unwrap_or_else(|| "?column?".into()),
-                        );
+                        columns.push(name_list(&cr.fields).pop().unwrap_or_else(|| "?column?".into()));
                     }
                 }
                 Some(other) => columns.push(figure_colname(other)),
@@ -119,29 +98,17 @@ fn analyse(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Analysis> {
         }
         break;
     }
-    Ok(Analysis {
-        relations,
-        columns,
-        column_deps,
-    })
+    Ok(Analysis { relations, columns, column_deps })
 }
 
 /// PostgreSQL's FigureColname for an unnamed target expression.
 fn figure_colname(node: &NodeEnum) -> String {
     match node {
-        NodeEnum::FuncCall(fc) => name_list(&fc.funcname)
-            .pop()
-            .unwrap_or_else(|| "?column?".into()),
+        NodeEnum::FuncCall(fc) => name_list(&fc.funcname).pop().unwrap_or_else(|| "?column?".into()),
         NodeEnum::TypeCast(tc) => match tc.arg.as_ref().and_then(|a| a.node.as_ref()) {
-            Some(NodeEnum::ColumnRef(cr)) => name_list(&cr.fields)
-                .pop()
-                .unwrap_or_else(|| "?column?".into()),
+            Some(NodeEnum::ColumnRef(cr)) => name_list(&cr.fields).pop().unwrap_or_else(|| "?column?".into()),
             Some(inner @ NodeEnum::FuncCall(_)) => figure_colname(inner),
-            _ => tc
-                .type_name
-                .as_ref()
-                .and_then(|t| name_list(&t.names).pop())
-                .unwrap_or_else(|| "?column?".into()),
+            _ => tc.type_name.as_ref().and_then(|t| name_list(&t.names).pop()).unwrap_or_else(|| "?column?".into()),
         },
         NodeEnum::CoalesceExpr(_) => "coalesce".into(),
         NodeEnum::CaseExpr(_) => "case".into(),
@@ -161,14 +128,8 @@ fn figure_colname(node: &NodeEnum) -> String {
 
 /// `CREATE [OR REPLACE] VIEW`.
 pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()> {
-    let rv = stmt
-        .view
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing view name"))?;
-    let query = stmt
-        .query
-        .as_deref()
-        .ok_or_else(|| PgError::new("42601", "missing query"))?;
+    let rv = stmt.view.as_ref().ok_or_else(|| PgError::new("42601", "missing view name"))?;
+    let query = stmt.query.as_deref().ok_or_else(|| PgError::new("42601", "missing query"))?;
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let qn = QualName::new(schema, rv.relname.clone());
     let analysis = analyse(ctx, query)?;
@@ -190,11 +151,8 @@ pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()>
             }
             for (o, n) in old.columns.iter().zip(&columns) {
                 if o != n {
-                    return Err(PgError::new(
-                        "42P16",
-                        format!("cannot change name of view column \"{o}\" to \"{n}\""),
-                    )
-                    .with_hint("Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead."));
+                    return Err(PgError::new("42P16", format!("cannot change name of view column \"{o}\" to \"{n}\""))
+                        .with_hint("Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead."));
                 }
             }
             seq = Some(old.seq);
@@ -235,33 +193,19 @@ pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()>
 }
 
 fn deparse_query(query: &protobuf::Node) -> PgResult<String> {
-    query
-        .deparse()
-        .map_err(|e| PgError::new("XX000", format!("could not deparse query: {e}")))
+    query.deparse().map_err(|e| PgError::new("XX000", format!("could not deparse query: {e}")))
 }
 
 /// `CREATE MATERIALIZED VIEW` and `CREATE TABLE ... AS`.
 pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) -> PgResult<()> {
-    let into = stmt
-        .into
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing target"))?;
-    let rv = into
-        .rel
-        .as_ref()
-        .ok_or_else(|| PgError::new("42601", "missing target"))?;
-    let query = stmt
-        .query
-        .as_deref()
-        .ok_or_else(|| PgError::new("42601", "missing query"))?;
+    let into = stmt.into.as_ref().ok_or_else(|| PgError::new("42601", "missing target"))?;
+    let rv = into.rel.as_ref().ok_or_else(|| PgError::new("42601", "missing target"))?;
+    let query = stmt.query.as_deref().ok_or_else(|| PgError::new("42601", "missing query"))?;
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let qn = QualName::new(schema, rv.relname.clone());
     if ctx.catalog.relations.contains_key(&qn) {
         if stmt.if_not_exists {
-            ctx.notice(format!(
-                "relation \"{}\" already exists, skipping",
-                rv.relname
-            ));
+            ctx.notice(format!("relation \"{}\" already exists, skipping", rv.relname));
             return Ok(());
         }
         return Err(PgError::duplicate_relation(&written(rv)));
@@ -275,19 +219,10 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
     }
     let materialized = ObjectType::try_from(stmt.objtype) == Ok(ObjectType::ObjectMatview);
     if !materialized {
-        ctx.not_simulated(
-            "CREATE TABLE AS: column types of the new table are not inferred (recorded as text)",
-        );
+        ctx.not_simulated("CREATE TABLE AS: column types of the new table are not inferred (recorded as text)");
         let seq = ctx.catalog.allocate_seq();
-        let mut t = schemasim_catalog::Table {
-            name: qn.clone(),
-            seq,
-            ..Default::default()
-        };
-        t.columns = columns
-            .into_iter()
-            .map(|c| schemasim_catalog::Column::new(c, "text"))
-            .collect();
+        let mut t = schemasim_catalog::Table { name: qn.clone(), seq, ..Default::default() };
+        t.columns = columns.into_iter().map(|c| schemasim_catalog::Column::new(c, "text")).collect();
         ctx.catalog.relations.insert(qn, Relation::Table(t));
         return Ok(());
     }
