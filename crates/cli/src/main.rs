@@ -4,7 +4,10 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use schemasim_engine::{Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions};
+use schemasim_engine::{
+    rollback_check, Catalog, Change, ChangeKind, DownOutcome, Migration, MigrationOutcome, OnError, Outcome, Replay,
+    ReplayOptions, RollbackReport, Step,
+};
 use schemasim_layouts::Project;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +76,27 @@ enum Command {
         #[command(flatten)]
         args: ReplayArgs,
     },
+    /// Check every down migration: does it fail, leave residue, destroy data; and the full
+    /// reverse rollback.
+    RollbackCheck {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// Structural difference between the schemas after two steps.
+    Diff {
+        /// The earlier step (name, version prefix or 1-based position; 0 = empty database).
+        #[arg(long)]
+        from: String,
+        /// The later step.
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -120,7 +144,125 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(exit_code(&replay))
         }
+        Command::RollbackCheck { format, args } => run_rollback_check(format, &args),
+        Command::Diff { from, to, format, args } => diff_steps(&from, &to, format, &args),
     }
+}
+
+fn run_rollback_check(format: Format, args: &ReplayArgs) -> Result<ExitCode> {
+    let project = load_project(&args.paths)?;
+    let steps: Vec<Step> = to_migrations(&project.steps, args)
+        .into_iter()
+        .zip(&project.steps)
+        .map(|(up, s)| Step {
+            down: s.down.as_ref().map(|d| Migration {
+                name: format!("{} (down)", s.name),
+                path: d.path.clone(),
+                sql: d.sql.clone(),
+                transaction: up.transaction,
+            }),
+            up,
+        })
+        .collect();
+    let base = schemasim_engine::new_session(&replay_options(args));
+    let report = rollback_check(&base, &steps);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print_rollback(&report),
+    }
+    let failed = report.findings().next().is_some()
+        || report.full.downs.iter().any(|(_, d)| matches!(d, DownOutcome::Failed { .. }))
+        || !report.full.residue.is_empty();
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_changes(changes: &[Change], indent: &str) {
+    for c in changes {
+        match c.kind {
+            ChangeKind::Added => println!("{indent}+ {}: {}", c.object, one_line(c.after.as_deref())),
+            ChangeKind::Removed => println!("{indent}- {}: {}", c.object, one_line(c.before.as_deref())),
+            ChangeKind::Changed => {
+                println!("{indent}~ {}", c.object);
+                println!("{indent}    before: {}", one_line(c.before.as_deref()));
+                println!("{indent}    after:  {}", one_line(c.after.as_deref()));
+            }
+        }
+    }
+}
+
+fn one_line(text: Option<&str>) -> String {
+    text.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn print_rollback(report: &RollbackReport) {
+    let mut findings = 0;
+    for s in &report.steps {
+        let problem = match &s.down {
+            DownOutcome::Failed { path, line, column, sqlstate, message } => {
+                Some(format!("down fails: {path}:{line}:{column}: ERROR {sqlstate}: {message}"))
+            }
+            DownOutcome::Ok if s.order_only => Some("down restores the schema except column order".to_string()),
+            DownOutcome::Ok if !s.residue.is_empty() => Some("down succeeds but leaves residue".to_string()),
+            DownOutcome::Ok if s.redo_ok == Some(false) => Some("up fails when re-applied after its down".to_string()),
+            _ => None,
+        };
+        if let Some(p) = problem {
+            findings += 1;
+            println!("{}: {p}", s.name);
+            if !s.order_only {
+                print_changes(&s.residue, "    ");
+            }
+            if s.redo_ok == Some(false) && !s.residue.is_empty() {
+                println!("    and up fails when re-applied after its down");
+            }
+        }
+        if !s.destroys.is_empty() {
+            println!("{}: down destroys data: {}", s.name, s.destroys.join(", "));
+        }
+    }
+    println!("{findings} of {} steps have rollback findings", report.steps.len());
+    let failed: Vec<_> = report.full.downs.iter().filter(|(_, d)| matches!(d, DownOutcome::Failed { .. })).collect();
+    println!(
+        "full rollback: {} downs run, {} fail{}",
+        report.full.downs.len(),
+        failed.len(),
+        if report.full.residue.is_empty() {
+            ", schema restored exactly".to_string()
+        } else {
+            format!(", {} objects differ from the start", report.full.residue.len())
+        }
+    );
+    for (name, d) in failed {
+        if let DownOutcome::Failed { path, line, column, sqlstate, message } = d {
+            println!("    {name}: {path}:{line}:{column}: ERROR {sqlstate}: {message}");
+        }
+    }
+    print_changes(&report.full.residue, "    ");
+}
+
+fn diff_steps(from: &str, to: &str, format: Format, args: &ReplayArgs) -> Result<ExitCode> {
+    let project = load_project(&args.paths)?;
+    let position = |spec: &str| -> Result<usize> {
+        if spec == "0" {
+            return Ok(0);
+        }
+        schemasim_layouts::resolve_step(&project, spec)
+            .map(|i| i + 1)
+            .with_context(|| format!("no migration has the name, version or position {spec}"))
+    };
+    let (from, to) = (position(from)?, position(to)?);
+    let migrations = to_migrations(&project.steps, args);
+    let replay = schemasim_engine::replay(&migrations[..from.max(to)], &replay_options(args));
+    let state = |i: usize| if i == 0 { Catalog::new() } else { replay.migrations[i - 1].catalog_after.clone() };
+    let changes = schemasim_engine::diff(&state(from), &state(to));
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&changes)?),
+        Format::Text => {
+            print_changes(&changes, "");
+            println!("{} objects differ", changes.len());
+        }
+    }
+    Ok(exit_code(&replay))
 }
 
 fn load_project(paths: &[PathBuf]) -> Result<Project> {
@@ -146,7 +288,13 @@ fn replay_paths(args: &ReplayArgs) -> Result<(Project, Replay)> {
         };
         steps.truncate(i + 1);
     }
-    let migrations: Vec<Migration> = steps
+    let migrations = to_migrations(&steps, args);
+    let replay = schemasim_engine::replay(&migrations, &replay_options(args));
+    Ok((project, replay))
+}
+
+fn to_migrations(steps: &[schemasim_layouts::Step], args: &ReplayArgs) -> Vec<Migration> {
+    steps
         .iter()
         .map(|s| Migration {
             name: s.name.clone(),
@@ -158,16 +306,17 @@ fn replay_paths(args: &ReplayArgs) -> Result<(Project, Replay)> {
                 TxMode::Auto => s.transaction,
             },
         })
-        .collect();
-    let options = ReplayOptions {
+        .collect()
+}
+
+fn replay_options(args: &ReplayArgs) -> ReplayOptions {
+    ReplayOptions {
         on_error: match args.on_error {
             OnErrorArg::Stop => OnError::Stop,
             OnErrorArg::Continue => OnError::Continue,
         },
         search_path: args.search_path.clone(),
-    };
-    let replay = schemasim_engine::replay(&migrations, &options);
-    Ok((project, replay))
+    }
 }
 
 fn exit_code(replay: &Replay) -> ExitCode {
@@ -204,7 +353,7 @@ fn print_text(replay: &Replay) {
                     s.message.as_deref().unwrap_or("")
                 );
                 if let Some(d) = &s.detail {
-                    println!("         DETAIL: {d}");
+                    println!("         DETAIL: {}", d.replace('\n', "\n                 "));
                 }
                 if let Some(h) = &s.hint {
                     println!("         HINT: {h}");

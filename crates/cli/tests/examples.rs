@@ -86,3 +86,34 @@ fn usage_errors_exit_2() {
     let (code, _) = schemasim(&["replay", "/nonexistent/path.sql"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn rollback_check_finds_failing_downs_and_residue() {
+    let dir = examples().join("rollback-plan-fails/migrations");
+    let (code, out) = schemasim(&["rollback-check", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("000004_add_refund_entries: down succeeds but leaves residue"), "{out}");
+    assert!(out.contains("'refund'"), "{out}");
+    assert!(out.contains("before: currency character(3) NOT NULL"), "{out}");
+    assert!(out.contains("000006_rebuild_accounts: down fails"), "{out}");
+    assert!(out.contains("ERROR 2BP01: cannot drop table accounts because other objects depend on it"), "{out}");
+}
+
+#[test]
+fn rollback_check_json_is_structured() {
+    let dir = examples().join("rollback-plan-fails/migrations");
+    let (_, out) = schemasim(&["rollback-check", "--format", "json", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let steps = v["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 6);
+    assert!(steps.iter().any(|s| s["down"]["status"] == "failed" && s["down"]["sqlstate"] == "2BP01"));
+}
+
+#[test]
+fn diff_between_steps_lists_added_columns() {
+    let dir = examples().join("skipped-baseline/migrations");
+    let (code, out) = schemasim(&["diff", "--from", "058", "--to", "115", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("+ column status of table public.users"), "{out}");
+    assert!(out.contains("+ column signup_metadata of table public.users"), "{out}");
+}

@@ -8,18 +8,22 @@ use schemasim_wasm_shim as _;
 
 mod ddl;
 mod deps;
+pub mod diff;
 mod dml;
 pub mod dump;
 mod error;
 mod expr;
 mod naming;
 pub mod parse;
+pub mod rollback;
 mod session;
 mod statement;
 mod types;
 
+pub use diff::{diff, Change, ChangeKind};
 pub use dump::dump;
 pub use error::{Notice, PgError, Warning};
+pub use rollback::{rollback_check, DownOutcome, RollbackReport, Step};
 pub use schemasim_catalog::Catalog;
 pub use session::Session;
 
@@ -126,13 +130,18 @@ pub struct Replay {
     pub catalog: Catalog,
 }
 
-/// Replays `migrations` in order on a fresh database.
-pub fn replay(migrations: &[Migration], options: &ReplayOptions) -> Replay {
+/// A connection to a fresh database, with the options' initial search_path.
+pub fn new_session(options: &ReplayOptions) -> Session {
     let mut session = Session::default();
     if let Some(path) = &options.search_path {
         session.search_path = ddl::misc::parse_search_path(path);
     }
-    replay_from(session, migrations, options)
+    session
+}
+
+/// Replays `migrations` in order on a fresh database.
+pub fn replay(migrations: &[Migration], options: &ReplayOptions) -> Replay {
+    replay_from(new_session(options), migrations, options)
 }
 
 /// Replays `migrations` starting from an existing session state (e.g. the snapshot before an
