@@ -43,12 +43,43 @@ fn statement_from_raw(sql: &str, base: usize, piece_end: usize, raw: RawStmt) ->
     Some(ParsedStatement { offset, len, node: Ok(node) })
 }
 
-/// psql-like fallback: split with the scanner, parse each piece, locate the syntax error.
+/// Splits SQL text at top-level semicolons as psql does: not inside parentheses, strings,
+/// comments or dollar quotes (the scanner's tokens), nor inside a `BEGIN ATOMIC ... END` body.
+/// (libpg_query's own scanner split drops pieces it cannot classify, such as `SELEC 1`.)
+fn split_like_psql(sql: &str) -> Vec<&str> {
+    let Ok(scan) = pg_query::scan(sql) else { return vec![sql] };
+    let mut pieces = Vec::new();
+    let (mut start, mut parens, mut atomic) = (0usize, 0i32, 0i32);
+    let mut previous_begin = false;
+    for token in &scan.tokens {
+        let (a, b) = (token.start as usize, token.end as usize);
+        let text = sql.get(a..b).unwrap_or("");
+        match text {
+            "(" => parens += 1,
+            ")" => parens -= 1,
+            ";" if parens <= 0 && atomic <= 0 => {
+                pieces.push(&sql[start..a]);
+                start = b;
+            }
+            _ => {}
+        }
+        let upper = text.to_ascii_uppercase();
+        if previous_begin && upper == "ATOMIC" {
+            atomic += 1;
+        } else if upper == "END" && atomic > 0 {
+            atomic -= 1;
+        }
+        previous_begin = upper == "BEGIN";
+    }
+    if !sql[start..].trim().is_empty() {
+        pieces.push(&sql[start..]);
+    }
+    pieces
+}
+
+/// psql-like fallback: split lexically, parse each piece, locate the syntax error.
 fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
-    let pieces = match pg_query::split_with_scanner(sql) {
-        Ok(pieces) => pieces,
-        Err(_) => vec![sql],
-    };
+    let pieces = split_like_psql(sql);
     let mut out = Vec::new();
     for piece in pieces {
         let base = piece.as_ptr() as usize - sql.as_ptr() as usize;
@@ -189,6 +220,16 @@ mod tests {
         assert_eq!(stmts.len(), 2);
         assert_eq!(stmts[0].text(sql), "CREATE TABLE a (id int)");
         assert_eq!(line_column(sql, stmts[1].offset), (3, 9));
+    }
+
+    #[test]
+    fn unparseable_piece_is_kept_as_an_error() {
+        let sql = "SELECT 1; SELEC 2; SELECT 3; CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END; SELECT 4";
+        let stmts = parse_file(sql);
+        assert_eq!(stmts.len(), 5);
+        assert_eq!(stmts[1].text(sql), "SELEC 2");
+        assert!(stmts[1].node.is_err());
+        assert!(stmts[3].node.is_ok());
     }
 
     #[test]
