@@ -103,10 +103,13 @@ pub fn function_calls(expr: &Node) -> Vec<Vec<String>> {
     find_all(expr, "FuncCall").iter().map(|fc| json_names(fc.get("funcname"))).collect()
 }
 
-/// Relations a query reads, as `(schema, name)` written (schema empty when unqualified).
+/// Relations a statement names, as `(schema, name)` written (schema empty when unqualified):
+/// RangeVar nodes (FROM items) and the `relation` fields of INSERT/UPDATE/DELETE/MERGE.
 pub fn range_vars(tree: &Node) -> Vec<(String, String)> {
     find_all(tree, "RangeVar")
         .iter()
+        .chain(find_all(tree, "relation").iter())
+        .filter(|rv| rv.is_object())
         .map(|rv| {
             let get = |k: &str| rv.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             (get("schemaname"), get("relname"))

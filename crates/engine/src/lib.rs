@@ -11,6 +11,7 @@ mod deps;
 pub mod diff;
 mod dml;
 pub mod dump;
+mod enum_use;
 mod error;
 mod expr;
 mod naming;

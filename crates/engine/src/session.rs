@@ -118,6 +118,12 @@ impl Session {
                 effects,
             );
         }
+        if let Some(block) = &self.block {
+            if let Err(e) = crate::enum_use::check(&self.catalog, &block.new_enum_values, node) {
+                self.block.as_mut().expect("checked").aborted = true;
+                return (Err(e), effects);
+            }
+        }
         let mut search_path = self.search_path.clone();
         let mut scratch_enum_values = Vec::new();
         let in_block = self.block.is_some();

@@ -42,3 +42,17 @@ INSERT INTO users (id, status) VALUES (1, 'active');
 -- ERROR 42703: column "status" of relation "users" does not exist
 INSERT INTO user_invitations (id) VALUES (1);
 -- ERROR 42P01: relation "user_invitations" does not exist
+BEGIN;
+-- ok
+ALTER TYPE status ADD VALUE 'archived';
+-- ok
+UPDATE users SET s = 'archived';
+-- ERROR 55P04: unsafe use of new value "archived" of enum type status
+ROLLBACK;
+-- ok
+ALTER TYPE status ADD VALUE 'archived';
+-- ok
+UPDATE users SET s = 'archived';
+-- ok
+DELETE FROM ghosts;
+-- ERROR 42P01: relation "ghosts" does not exist
