@@ -6,6 +6,7 @@
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use schemasim_wasm_shim as _;
 
+mod catalog_query;
 mod ddl;
 mod deps;
 pub mod diff;
@@ -211,7 +212,8 @@ pub fn run_migration(session: &mut Session, m: &Migration) -> MigrationReport {
         let result = match &p.node {
             Ok(node) => {
                 let (result, effects) = session.execute(node, p.text(&m.sql));
-                report.notices = effects.notices;
+                // The parser's NOTICEs come first, as the server sends them before executing.
+                report.notices = p.notices.iter().map(Notice::info).chain(effects.notices).collect();
                 report.warnings = effects.warnings;
                 result
             }

@@ -16,6 +16,8 @@ pub struct ParsedStatement {
     /// Byte length of the statement text (without the terminating `;`).
     pub len: usize,
     pub node: Result<NodeEnum, PgError>,
+    /// NOTICEs the scanner raises for this statement (identifier truncation).
+    pub notices: Vec<String>,
 }
 
 impl ParsedStatement {
@@ -26,11 +28,89 @@ impl ParsedStatement {
 
 /// Parses a whole file into statements.
 pub fn parse_file(sql: &str) -> Vec<ParsedStatement> {
-    match pg_query::parse(sql) {
-        Ok(result) => {
-            result.protobuf.stmts.into_iter().filter_map(|raw| statement_from_raw(sql, 0, sql.len(), raw)).collect()
+    match parse_protobuf(sql) {
+        Some(tree) => {
+            let mut statements: Vec<ParsedStatement> =
+                tree.stmts.into_iter().filter_map(|raw| statement_from_raw(sql, 0, sql.len(), raw)).collect();
+            attribute_notices(sql, &mut statements);
+            statements
         }
-        Err(_) => parse_piecewise(sql),
+        None => parse_piecewise(sql),
+    }
+}
+
+/// PostgreSQL's scanner truncates identifiers longer than 63 bytes and says so in a NOTICE for
+/// every such token (libpg_query does not pass its NOTICEs on, so the tokens are checked here).
+fn attribute_notices(sql: &str, statements: &mut [ParsedStatement]) {
+    for s in statements.iter_mut() {
+        s.notices = truncation_notices(s.text(sql));
+    }
+}
+
+fn truncation_notices(text: &str) -> Vec<String> {
+    // Cheap pre-check: no run of identifier characters long enough to need truncating.
+    let longest_run = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '"' || !c.is_ascii()))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if longest_run <= schemasim_catalog::MAX_IDENTIFIER_BYTES {
+        return Vec::new();
+    }
+    let Ok(scan) = pg_query::scan(text) else { return Vec::new() };
+    let mut notices = Vec::new();
+    for token in &scan.tokens {
+        let Some(raw) = text.get(token.start as usize..token.end as usize) else { continue };
+        let is_identifier = token.token == pg_query::protobuf::Token::Ident as i32
+            || (token.keyword_kind == pg_query::protobuf::KeywordKind::NoKeyword as i32 && raw.starts_with('"'));
+        if !is_identifier {
+            continue;
+        }
+        let name = if raw.starts_with('"') { raw[1..raw.len() - 1].replace("\"\"", "\"") } else { raw.to_lowercase() };
+        if name.len() > schemasim_catalog::MAX_IDENTIFIER_BYTES {
+            let truncated = schemasim_catalog::truncate_identifier(&name);
+            notices.push(format!("identifier \"{name}\" will be truncated to \"{truncated}\""));
+        }
+    }
+    notices
+}
+
+/// Parses with libpg_query straight to its protobuf tree (the Rust binding's `parse` also walks
+/// the whole tree for table lists we don't need). `None` on a syntax error.
+#[allow(unsafe_code)]
+fn parse_protobuf(sql: &str) -> Option<pg_query::protobuf::ParseResult> {
+    use prost::Message;
+    use std::ffi::{c_char, CString};
+
+    #[repr(C)]
+    struct PgQueryProtobuf {
+        len: usize,
+        data: *mut c_char,
+    }
+    #[repr(C)]
+    struct PgQueryProtobufParseResult {
+        parse_tree: PgQueryProtobuf,
+        stderr_buffer: *mut c_char,
+        error: *mut std::ffi::c_void,
+    }
+    extern "C" {
+        fn pg_query_parse_protobuf(input: *const c_char) -> PgQueryProtobufParseResult;
+        fn pg_query_free_protobuf_parse_result(result: PgQueryProtobufParseResult);
+    }
+
+    let input = CString::new(sql).ok()?;
+    // SAFETY: libpg_query returns an owned result that we read and then free exactly once; on
+    // success `parse_tree` points to `len` bytes.
+    unsafe {
+        let result = pg_query_parse_protobuf(input.as_ptr());
+        let parsed = if result.error.is_null() {
+            let bytes = std::slice::from_raw_parts(result.parse_tree.data as *const u8, result.parse_tree.len);
+            pg_query::protobuf::ParseResult::decode(bytes).ok()
+        } else {
+            None
+        };
+        pg_query_free_protobuf_parse_result(result);
+        parsed
     }
 }
 
@@ -40,7 +120,7 @@ fn statement_from_raw(sql: &str, base: usize, piece_end: usize, raw: RawStmt) ->
     let end = if raw.stmt_len == 0 { piece_end } else { start + raw.stmt_len as usize };
     let (offset, len) = trim_statement(sql, start, end);
     let node = raw.stmt?.node?;
-    Some(ParsedStatement { offset, len, node: Ok(node) })
+    Some(ParsedStatement { offset, len, node: Ok(node), notices: Vec::new() })
 }
 
 /// Splits SQL text at top-level semicolons as psql does: not inside parentheses, strings,
@@ -83,15 +163,17 @@ fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
     let mut out = Vec::new();
     for piece in pieces {
         let base = piece.as_ptr() as usize - sql.as_ptr() as usize;
-        match pg_query::parse(piece) {
-            Ok(result) => out.extend(
-                result
-                    .protobuf
+        match parse_protobuf(piece) {
+            Some(tree) => {
+                let mut statements: Vec<ParsedStatement> = tree
                     .stmts
                     .into_iter()
-                    .filter_map(|raw| statement_from_raw(sql, base, base + piece.len(), raw)),
-            ),
-            Err(_) => {
+                    .filter_map(|raw| statement_from_raw(sql, base, base + piece.len(), raw))
+                    .collect();
+                attribute_notices(sql, &mut statements);
+                out.extend(statements);
+            }
+            None => {
                 let (offset, len) = trim_statement(sql, base, base + piece.len());
                 if len == 0 {
                     continue;
@@ -103,7 +185,7 @@ fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
                     e
                 });
                 let error = error.unwrap_or_else(|| PgError::new("42601", "syntax error"));
-                out.push(ParsedStatement { offset, len, node: Err(error) });
+                out.push(ParsedStatement { offset, len, node: Err(error), notices: Vec::new() });
             }
         }
     }

@@ -28,6 +28,7 @@ fn check(path: &Path) {
         let mut actual = Vec::new();
         let result = match &p.node {
             Ok(node) => {
+                actual.extend(p.notices.iter().map(|n| format!("NOTICE: {n}")));
                 let (result, effects) = session.execute(node, p.text(&sql));
                 actual.extend(effects.notices.iter().map(|n| format!("{}: {}", n.severity, n.message)));
                 result

@@ -14,6 +14,7 @@ ALTER TABLE orders ADD CHECK (qty <> 7);
 CREATE TABLE a_table_name_that_is_really_quite_long_so_that_it_gets_truncated (
     a_column_name_that_is_also_long int UNIQUE
 );
+-- NOTICE: identifier "a_table_name_that_is_really_quite_long_so_that_it_gets_truncated" will be truncated to "a_table_name_that_is_really_quite_long_so_that_it_gets_truncate"
 -- ok
 CREATE TABLE users (id int);
 -- ERROR 42P07: relation "users" already exists
