@@ -32,3 +32,4 @@ if [ "${SCHEMASIM_SKIP_CONFORMANCE:-}" != 1 ] && [ -d ../shared/corpus ]; then
   step "conformance (quick subset, real PostgreSQL 17)"
   cargo xtask conformance --quick
 fi
+[ "${SCHEMASIM_SKIP_CONFORMANCE:-}" = 1 ] || { step "fixtures vs real PostgreSQL 17"; cargo xtask verify-fixtures; }

@@ -74,7 +74,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<()> {
     let started = Instant::now();
-    let repo = repo_root();
+    let repo = crate::repo_root();
     let corpus_root = match std::env::var_os("SCHEMASIM_CORPUS") {
         Some(dir) => PathBuf::from(dir),
         None => repo.join("../shared/corpus"),
@@ -133,11 +133,6 @@ pub fn run(args: &Args) -> Result<()> {
     }
     eprintln!("conformance: details in {}", out_root.display());
     Ok(())
-}
-
-fn repo_root() -> PathBuf {
-    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask.parent().unwrap_or(xtask).to_path_buf()
 }
 
 fn select(args: &Args, available: &[String]) -> Result<Vec<String>> {

@@ -1,12 +1,15 @@
 //! `cargo xtask`: the project's own automation.
 
+mod bench;
 mod conformance;
 mod corpus;
 mod normalize;
 mod pg;
 mod regress;
+mod verify_fixtures;
 
 use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -20,12 +23,18 @@ struct Cli {
 enum Command {
     /// Measure the engine against real PostgreSQL 17.10 on ../shared/corpus (docs/conformance.md).
     Conformance(conformance::Args),
+    /// Run the engine's replay benchmark (criterion, release) and print the medians.
+    Bench(bench::Args),
+    /// Check the engine's fixture expectations (crates/engine/tests/data) against real PostgreSQL 17.
+    VerifyFixtures(verify_fixtures::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Conformance(args) => conformance::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::VerifyFixtures(args) => verify_fixtures::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -34,4 +43,10 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The workspace root (xtask's parent folder).
+pub fn repo_root() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
 }
