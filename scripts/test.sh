@@ -28,6 +28,25 @@ cargo test --workspace
 step "engine builds for wasm32-unknown-unknown"
 cargo build -p schemasim-engine --target wasm32-unknown-unknown
 
+# The PostgreSQL oracle listens on 55432 unless something already does (another checkout's
+# server): then on a free port, so two runs on one machine never collide.
+if [ -z "${SCHEMASIM_PG_PORT:-}" ]; then
+  SCHEMASIM_PG_PORT=$(python3 -c '
+import socket
+for port in [55432, 0]:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        print(s.getsockname()[1])
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+')
+  export SCHEMASIM_PG_PORT
+fi
+
 if [ "${SCHEMASIM_SKIP_CONFORMANCE:-}" != 1 ] && [ -d ../shared/corpus ]; then
   step "conformance (quick subset, real PostgreSQL 17)"
   cargo xtask conformance --quick
