@@ -21,6 +21,7 @@ pub mod rollback;
 mod session;
 mod statement;
 mod types;
+mod volatility;
 
 pub use diff::{diff, Change, ChangeKind};
 pub use dump::dump;

@@ -81,6 +81,9 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                     key_columns.push(c);
                 }
             }
+            if !crate::volatility::is_immutable(&ctx.catalog, &table, x) {
+                return Err(PgError::new("42P17", "functions in index expression must be marked IMMUTABLE"));
+            }
             name_parts.push(if e.indexcolname.is_empty() { expr_name(x) } else { e.indexcolname.clone() });
         }
         elements.push(index_elem_text(e)?);
@@ -101,6 +104,9 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                 if table.column(&c).is_none() {
                     return Err(PgError::undefined_column(&c));
                 }
+            }
+            if !crate::volatility::is_immutable(&ctx.catalog, &table, w) {
+                return Err(PgError::new("42P17", "functions in index predicate must be marked IMMUTABLE"));
             }
             Some(expr::deparse_expr(w)?)
         }

@@ -27,7 +27,11 @@ CREATE INDEX CONCURRENTLY users_id_idx ON users (id);
 CREATE INDEX ON users (id);
 -- ok
 CREATE UNIQUE INDEX ON users (lower(s::text));
+-- ERROR 42P17: functions in index expression must be marked IMMUTABLE
+CREATE INDEX ON users (id) WHERE s = 'active';
 -- ok
+CREATE INDEX ON users (id) WHERE id > extract(epoch FROM now());
+-- ERROR 42P17: functions in index predicate must be marked IMMUTABLE
 BEGIN;
 -- ok
 CREATE INDEX CONCURRENTLY later_idx ON users (s);
