@@ -6,7 +6,6 @@
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use schemasim_wasm_shim as _;
 
-mod catalog_query;
 mod ddl;
 mod deps;
 pub mod diff;
