@@ -37,7 +37,9 @@ pub fn check(catalog: &Catalog, new_values: &[(QualName, String)], node: &NodeEn
         .collect();
     let mut touched_tables: Vec<String> = range_vars(&tree).into_iter().map(|(_, name)| name).collect();
     touched_tables.extend(
-        find_all(&tree, "relation").iter().filter_map(|r| r.get("relname").and_then(|n| n.as_str()).map(str::to_string)),
+        find_all(&tree, "relation")
+            .iter()
+            .filter_map(|r| r.get("relname").and_then(|n| n.as_str()).map(str::to_string)),
     );
     for (ty, value) in new_values {
         if !literals.contains(value) {

@@ -38,7 +38,12 @@ fn last_names(values: &[serde_json::Value], field: &str) -> Vec<String> {
     values
         .iter()
         .filter_map(|v| {
-            v.get(field)?.as_array()?.iter().filter_map(|n| n.pointer("/node/String/sval")?.as_str()).last().map(str::to_string)
+            v.get(field)?
+                .as_array()?
+                .iter()
+                .filter_map(|n| n.pointer("/node/String/sval")?.as_str())
+                .last()
+                .map(str::to_string)
         })
         .collect()
 }
@@ -76,7 +81,8 @@ pub fn is_immutable(catalog: &Catalog, table: &Table, expr: &Node) -> bool {
             .iter()
             .any(|(qn, t)| matches!(t.kind, TypeKind::Enum { .. }) && column.type_name == qn.to_string());
         let timestamptz = column.type_name == "timestamp with time zone";
-        if (to_text && (enum_column || timestamptz)) || (timestamptz && matches!(target, "date" | "timestamp" | "time")) {
+        if (to_text && (enum_column || timestamptz)) || (timestamptz && matches!(target, "date" | "timestamp" | "time"))
+        {
             return false;
         }
     }
