@@ -4,8 +4,9 @@
 //! Migration histories (every corpus but pg-regress):
 //! 1. The prelude (if any) and every up file become [`Migration`]s in corpus order, each with its
 //!    `transaction` flag from corpus.toml, and `session_pgoptions`' search_path as
-//!    [`ReplayOptions::search_path`]. They are replayed with [`OnError::Continue`], which here
-//!    means *continue with the next migration*: the real run gave every file its own
+//!    [`ReplayOptions::search_path`]. They are replayed as `replay` with [`OnError::Continue`]
+//!    does (one [`run_migration`] after another, keeping the sessions for the rollback check),
+//!    i.e. *continue with the next migration*: the real run gave every file its own
 //!    `psql -v ON_ERROR_STOP=1 [--single-transaction]` session, so a failing file stops at its
 //!    error (rolled back when transactional) and the next file still runs.
 //! 2. Each migration's outcome is compared with `expected/results.toml` (`up_ok`, and the error
@@ -18,7 +19,7 @@
 //!
 //! pg-regress is compared statement by statement against the recorded psql output of the real
 //! server, without a server ([`crate::regress`]). Its files are psql scripts run without
-//! ON_ERROR_STOP, which [`replay`] does not model, so [`replay_regress`] drives the engine's
+//! ON_ERROR_STOP, which `replay` does not model, so [`replay_regress`] drives the engine's
 //! [`Session`] statement by statement. It is part of the full run and of `--corpus pg-regress`,
 //! not of `--quick`.
 //!
@@ -26,25 +27,38 @@
 //! (stopped again at the end). The result is a measurement: the exit code is non-zero only when
 //! the harness itself fails (server, IO, unreadable corpus), never for a low score.
 //!
-//! Where the remaining comparisons plug in: rollback (corpora with `down/`) runs after step 3 of
-//! [`run_history`] on the same replay. The chain check appends the down files in reverse order
-//! as further migrations, compares each one's outcome with `chain_down_ok` / `chain_down_error`,
-//! and round-trips the final catalog against `expected/after-down.sql` as step 3 does with
-//! after-up.sql. The single-step check starts from each up's `MigrationReport::catalog_after`
-//! (state k), replays down k with `replay_from`, and compares `dump()` of the result with
-//! `dump()` of state k-1 using the same normalization (identical, order-only or different), then
-//! re-applies up k; the verdicts to match are `single_down_ok`, `single_restores`,
-//! `single_order_only` and `redo_up_ok` in results.toml (readable in `rollback-findings.md`).
-//! Both sides of that comparison come from the engine, so it needs no server. lemmy's `post_up`
-//! file is one more migration after the ups, round-tripped against `expected/after-post.sql`.
+//! Rollback (corpora with down files: crates-io, lemmy, river, kratos) runs after step 3 on the
+//! same engine run ([`run_rollback`]; listing `rollback.txt`):
+//! 4. The base state is the session after the prelude (with the corpus' search_path); the steps
+//!    are the ups with their downs, both with the migration's `transaction` flag.
+//!    [`rollback_check`] gives, per migration, the single-step verdict (on state k-1: up(k), then
+//!    down(k): fails / restores / residue / order-only, then up(k) again: redo ok or not), compared
+//!    with `single_down_ok` (+ `single_down_error`'s message), `single_restores`,
+//!    `single_order_only` and `redo_up_ok`, counted per finding class as reproduced / missed /
+//!    false positives. The corpus calls a difference order-only when the normalized dumps hold the
+//!    same lines in another order (indentation and trailing commas ignored), so the engine's
+//!    residue is classified by that rule too ([`same_lines_reordered`]), besides its own
+//!    column-order-only flag.
+//! 5. The chain: every down in reverse order from the fully migrated state, continuing after a
+//!    failure (the failed down is rolled back), each compared with `chain_down_ok` /
+//!    `chain_down_error`; its end state is compared with the prelude-only one
+//!    (`after_down_equals_prelude`), and the catalog is round-tripped as in step 3 against
+//!    `expected/after-down.sql` (`dump-after-down.sql`, `after-down.sql`, `after-down.diff`).
+//!
+//! lemmy's `post_up` file (its replaceable schema) runs after the last up, in one transaction, on
+//! a copy of the final state; its outcome is compared with `[[post_up]]` and its catalog
+//! round-tripped against `expected/after-post.sql` (`*-after-post.*` files). The rollback starts
+//! from the state without it, as the corpus' did.
 
 use crate::corpus::{self, Corpus, RegressToml};
 use crate::normalize;
 use crate::pg::Server;
 use crate::regress::{self, Expected};
 use anyhow::{bail, Context, Result};
+use schemasim_engine::rollback::StepRollback;
 use schemasim_engine::{
-    dump, parse, replay, Migration, MigrationOutcome, MigrationReport, OnError, ReplayOptions, Session,
+    dump, new_session, parse, rollback_check, run_migration, Change, ChangeKind, DownOutcome, Migration,
+    MigrationOutcome, MigrationReport, OnError, ReplayOptions, RollbackReport, Session, Step,
 };
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -244,6 +258,10 @@ struct HistoryResult {
     replay_seconds: f64,
     panic: Option<String>,
     round_trip: Option<RoundTrip>,
+    /// Corpora with down files.
+    rollback: Option<RollbackResult>,
+    /// Corpora with `post_up` files (lemmy).
+    post_up: Option<PostUpResult>,
 }
 
 struct RoundTrip {
@@ -254,23 +272,54 @@ struct RoundTrip {
     seconds: f64,
 }
 
-fn migrations_of(corpus: &Corpus) -> Vec<Migration> {
-    let mut migrations = Vec::with_capacity(corpus.migrations.len() + 1);
-    if let Some(prelude) = &corpus.prelude {
-        migrations.push(Migration {
-            name: "prelude".into(),
-            path: "prelude.sql".into(),
-            sql: prelude.clone(),
-            transaction: true,
-        });
-    }
-    migrations.extend(corpus.migrations.iter().map(|m| Migration {
-        name: m.name.clone(),
-        path: m.path.clone(),
-        sql: m.sql.clone(),
-        transaction: m.transaction,
-    }));
-    migrations
+fn prelude_of(corpus: &Corpus) -> Option<Migration> {
+    corpus.prelude.as_ref().map(|sql| Migration {
+        name: "prelude".into(),
+        path: "prelude.sql".into(),
+        sql: sql.clone(),
+        transaction: true,
+    })
+}
+
+/// The up files as migrations, each with its down (same `transaction` flag) when it has one.
+fn steps_of(corpus: &Corpus) -> Vec<Step> {
+    corpus
+        .migrations
+        .iter()
+        .map(|m| Step {
+            up: Migration {
+                name: m.name.clone(),
+                path: m.path.clone(),
+                sql: m.sql.clone(),
+                transaction: m.transaction,
+            },
+            down: m.down.as_ref().map(|(path, sql)| Migration {
+                name: m.name.clone(),
+                path: path.clone(),
+                sql: sql.clone(),
+                transaction: m.transaction,
+            }),
+        })
+        .collect()
+}
+
+/// The engine's run of a history, as [`schemasim_engine::replay`] with [`OnError::Continue`]
+/// does it, keeping the sessions the rollback check starts from.
+struct History {
+    /// The session after the prelude (a fresh one without prelude): the rollback's base state.
+    base: Session,
+    prelude: Option<MigrationReport>,
+    ups: Vec<MigrationReport>,
+    /// The session after the last up.
+    end: Session,
+}
+
+fn replay_history(corpus: &Corpus, steps: &[Step], options: &ReplayOptions) -> History {
+    let mut session = new_session(options);
+    let prelude = prelude_of(corpus).map(|m| run_migration(&mut session, &m));
+    let base = session.clone();
+    let ups = steps.iter().map(|s| run_migration(&mut session, &s.up)).collect();
+    History { base, prelude, ups, end: session }
 }
 
 fn describe(report: &MigrationReport) -> String {
@@ -291,10 +340,10 @@ fn describe(report: &MigrationReport) -> String {
 }
 
 fn run_history(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunDays) -> Result<HistoryResult> {
-    let migrations = migrations_of(corpus);
+    let steps = steps_of(corpus);
     let options = ReplayOptions { on_error: OnError::Continue, search_path: corpus.search_path.clone() };
     let clock = Instant::now();
-    let replayed = guarded(|| replay(&migrations, &options));
+    let replayed = guarded(|| replay_history(corpus, &steps, &options));
     let replay_seconds = clock.elapsed().as_secs_f64();
     let mut result = HistoryResult {
         name: corpus.name.clone(),
@@ -307,6 +356,8 @@ fn run_history(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunD
         replay_seconds,
         panic: None,
         round_trip: None,
+        rollback: None,
+        post_up: None,
     };
     let replayed = match replayed {
         Ok(r) => r,
@@ -316,10 +367,9 @@ fn run_history(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunD
         }
     };
 
-    let mut reports = replayed.migrations.iter();
+    let reports = replayed.ups.iter();
     let mut listing = String::new();
-    if corpus.prelude.is_some() {
-        let report = reports.next().context("engine returned no report for the prelude")?;
+    if let Some(report) = &replayed.prelude {
         result.prelude_ok = Some(matches!(report.outcome, MigrationOutcome::Ok));
         let _ = writeln!(listing, "prelude\texpected ok\tengine {}", describe(report));
         if !matches!(report.outcome, MigrationOutcome::Ok) {
@@ -355,39 +405,75 @@ fn run_history(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunD
     }
     fs::write(out_dir.join("migrations.txt"), listing)?;
 
-    let dumped = match guarded(|| dump(&replayed.catalog)) {
-        Ok(sql) => sql,
-        Err(panic) => {
-            result.panic = Some(format!("dump: {panic}"));
-            return Ok(result);
-        }
-    };
-    let dump_path = out_dir.join("dump.sql");
-    fs::write(&dump_path, dumped)?;
-    server.reset_roles()?;
-    result.round_trip = Some(round_trip(corpus, server, &dump_path, out_dir, days)?);
+    match round_trip_catalog(&replayed.end.catalog, corpus, server, out_dir, days, AFTER_UP)? {
+        Ok(rt) => result.round_trip = Some(rt),
+        Err(panic) => result.panic = Some(panic),
+    }
+    if corpus.has_downs() {
+        result.rollback = Some(run_rollback(corpus, &steps, &replayed, server, out_dir, days)?);
+    }
+    if !corpus.post_up.is_empty() {
+        result.post_up = Some(run_post_up(corpus, &replayed.end, server, out_dir, days)?);
+    }
     Ok(result)
 }
 
-/// Loads `file` into a fresh database, dumps it and compares with `expected/after-up.sql`.
-fn round_trip(corpus: &Corpus, server: &Server, file: &Path, out_dir: &Path, days: &mut RunDays) -> Result<RoundTrip> {
+const AFTER_UP: &str = "after-up";
+const AFTER_DOWN: &str = "after-down";
+const AFTER_POST: &str = "after-post";
+
+/// `dump()`s `catalog` (to `dump.sql`, or `dump-<stem>.sql`) and round-trips it against
+/// `expected/<stem>.sql`; `Ok(Err(_))` when the engine panicked while dumping.
+fn round_trip_catalog(
+    catalog: &schemasim_engine::Catalog,
+    corpus: &Corpus,
+    server: &Server,
+    out_dir: &Path,
+    days: &mut RunDays,
+    stem: &str,
+) -> Result<std::result::Result<RoundTrip, String>> {
+    let dumped = match guarded(|| dump(catalog)) {
+        Ok(sql) => sql,
+        Err(panic) => return Ok(Err(format!("dump ({stem}): {panic}"))),
+    };
+    let name = if stem == AFTER_UP { "dump.sql".to_string() } else { format!("dump-{stem}.sql") };
+    let dump_path = out_dir.join(name);
+    fs::write(&dump_path, dumped)?;
+    // Roles are cluster-wide: only those the dump creates may exist when it loads.
+    server.reset_roles()?;
+    Ok(Ok(round_trip(corpus, server, &dump_path, out_dir, days, stem)?))
+}
+
+/// Loads `file` into a fresh database, dumps it and compares with `expected/<stem>.sql`
+/// (`after-up`, `after-down`, `after-post`). Writes `<stem>.sql` (the re-dump), `<stem>.diff` and
+/// the load error (`load-error.txt` for after-up, else `load-error-<stem>.txt`).
+fn round_trip(
+    corpus: &Corpus,
+    server: &Server,
+    file: &Path,
+    out_dir: &Path,
+    days: &mut RunDays,
+    stem: &str,
+) -> Result<RoundTrip> {
     let clock = Instant::now();
     let db = database_name(&corpus.name);
     server.fresh_database(&db)?;
     let load_error = server.load_file(&db, file)?;
     if let Some(stderr) = &load_error {
-        fs::write(out_dir.join("load-error.txt"), stderr)?;
+        let name = if stem == AFTER_UP { "load-error.txt".to_string() } else { format!("load-error-{stem}.txt") };
+        fs::write(out_dir.join(name), stderr)?;
     }
     let actual = server.dump_schema(&db)?;
     server.drop_database(&db)?;
-    fs::write(out_dir.join("after-up.sql"), &actual)?;
-    let expected = corpus::read_text(&corpus.dir.join("expected/after-up.sql"))?;
+    fs::write(out_dir.join(format!("{stem}.sql")), &actual)?;
+    let expected_name = format!("expected/{stem}.sql");
+    let expected = corpus::read_text(&corpus.dir.join(&expected_name))?;
     let days = days.current();
     let expected = normalize::normalize(&expected, days);
     let actual = normalize::normalize(&actual, days);
-    let diff = normalize::diff(&expected, &actual, "expected/after-up.sql", "engine dump, loaded and re-dumped");
+    let diff = normalize::diff(&expected, &actual, &expected_name, "engine dump, loaded and re-dumped");
     if diff.changed_lines > 0 {
-        fs::write(out_dir.join("after-up.diff"), &diff.unified)?;
+        fs::write(out_dir.join(format!("{stem}.diff")), &diff.unified)?;
     }
     Ok(RoundTrip {
         load_error: load_error.map(|e| {
@@ -414,7 +500,21 @@ fn self_check(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunDa
         server.drop_database(&scratch)?;
     }
     let file = corpus.dir.join("expected/after-up.sql");
-    let round_trip = round_trip(corpus, server, &file, out_dir, days)?;
+    let after_up = round_trip(corpus, server, &file, out_dir, days, AFTER_UP)?;
+    let rollback = if corpus.has_downs() {
+        let file = corpus.dir.join("expected/after-down.sql");
+        let round_trip = round_trip(corpus, server, &file, out_dir, days, AFTER_DOWN)?;
+        Some(RollbackResult { round_trip: Some(round_trip), ..RollbackResult::default() })
+    } else {
+        None
+    };
+    let post_up = if corpus.post_up.is_empty() {
+        None
+    } else {
+        let file = corpus.dir.join("expected/after-post.sql");
+        let round_trip = round_trip(corpus, server, &file, out_dir, days, AFTER_POST)?;
+        Some(PostUpResult { round_trip: Some(round_trip), ..PostUpResult::default() })
+    };
     Ok(HistoryResult {
         name: corpus.name.clone(),
         total: corpus.migrations.len(),
@@ -425,8 +525,507 @@ fn self_check(corpus: &Corpus, server: &Server, out_dir: &Path, days: &mut RunDa
         mismatches: Vec::new(),
         replay_seconds: 0.0,
         panic: None,
-        round_trip: Some(round_trip),
+        round_trip: Some(after_up),
+        rollback,
+        post_up,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollback (corpora with down files)
+
+/// The single-step finding classes, in report order.
+const CLASSES: [&str; 4] = ["down fails", "residue", "order-only", "redo fails"];
+
+/// How one class of single-step findings compares: the server's findings the engine reproduced,
+/// and findings the engine reports where the server has none.
+#[derive(Default, Clone, Copy)]
+struct ClassCount {
+    expected: usize,
+    reproduced: usize,
+    false_positives: usize,
+}
+
+impl ClassCount {
+    fn missed(&self) -> usize {
+        self.expected - self.reproduced
+    }
+    fn cell(&self) -> String {
+        format!("{}/{} +{}", self.reproduced, self.expected, self.false_positives)
+    }
+}
+
+#[derive(Default)]
+struct RollbackResult {
+    /// Migrations with a down and a server verdict, and how many got the same verdict (same
+    /// classes; messages are counted apart).
+    single_total: usize,
+    single_identical: usize,
+    /// Downs that failed on both sides, and of those with the same message.
+    single_both_failed: usize,
+    single_message_identical: usize,
+    classes: [ClassCount; 4],
+    /// Full reverse rollback: downs compared, same outcome, server failures, and failures on both
+    /// sides with the same message.
+    chain_total: usize,
+    chain_identical: usize,
+    chain_expected_failures: usize,
+    chain_engine_failures: usize,
+    chain_message_identical: usize,
+    expected_equals_prelude: Option<bool>,
+    engine_equals_prelude: Option<bool>,
+    /// Objects the engine's full rollback left different from the prelude-only state.
+    engine_residue: usize,
+    round_trip: Option<RoundTrip>,
+    seconds: f64,
+    panic: Option<String>,
+}
+
+/// A single-step verdict (`single_*` and `redo_up_*` in results.toml, or the engine's).
+#[derive(Debug, Clone, PartialEq)]
+enum DownVerdict {
+    Ok,
+    Fails(String),
+    UpFails(String),
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct SingleVerdict {
+    down: DownVerdict,
+    /// `Some` when the down succeeded: the state before up(k) is back exactly.
+    restores: Option<bool>,
+    /// The difference is column order only (meaningful when `restores == Some(false)`).
+    order_only: bool,
+    /// `Some` when the down succeeded: up(k) succeeds again.
+    redo_ok: Option<bool>,
+    /// The server's redo error (the engine's report has none).
+    redo_error: Option<String>,
+}
+
+impl SingleVerdict {
+    fn expected(e: &corpus::ExpectedMigration) -> Option<SingleVerdict> {
+        let ok = e.single_down_ok?;
+        Some(SingleVerdict {
+            down: if ok { DownVerdict::Ok } else { DownVerdict::Fails(e.single_down_message().unwrap_or("?").into()) },
+            restores: if ok { e.single_restores } else { None },
+            order_only: ok && e.single_restores == Some(false) && e.single_order_only.unwrap_or(false),
+            redo_ok: if ok { e.redo_up_ok } else { None },
+            redo_error: e.redo_up_message().map(String::from),
+        })
+    }
+
+    fn engine(s: &StepRollback) -> SingleVerdict {
+        let down = match &s.down {
+            DownOutcome::Ok => DownVerdict::Ok,
+            DownOutcome::Failed { message, .. } => DownVerdict::Fails(message.clone()),
+            DownOutcome::UpFailed { message, .. } => DownVerdict::UpFails(message.clone()),
+            DownOutcome::Missing => DownVerdict::Missing,
+        };
+        let ok = down == DownVerdict::Ok;
+        SingleVerdict {
+            down,
+            restores: ok.then_some(s.residue.is_empty()),
+            order_only: ok && !s.residue.is_empty() && (s.order_only || same_lines_reordered(&s.residue)),
+            redo_ok: if ok { s.redo_ok } else { None },
+            redo_error: None,
+        }
+    }
+
+    /// Which of [`CLASSES`] this verdict is a finding of.
+    fn classes(&self) -> [bool; 4] {
+        [
+            matches!(self.down, DownVerdict::Fails(_)),
+            self.restores == Some(false) && !self.order_only,
+            self.restores == Some(false) && self.order_only,
+            self.redo_ok == Some(false),
+        ]
+    }
+
+    /// Same verdict, error messages aside.
+    fn same_kind(&self, other: &SingleVerdict) -> bool {
+        std::mem::discriminant(&self.down) == std::mem::discriminant(&other.down)
+            && self.restores == other.restores
+            && self.order_only == other.order_only
+            && self.redo_ok == other.redo_ok
+    }
+
+    fn describe(&self) -> String {
+        match &self.down {
+            DownVerdict::Fails(m) => format!("down fails: {m}"),
+            DownVerdict::UpFails(m) => format!("up fails: {m}"),
+            DownVerdict::Missing => "no down".into(),
+            DownVerdict::Ok => {
+                let restores = match (self.restores, self.order_only) {
+                    (Some(true), _) => "restores",
+                    (Some(false), true) => "order-only residue",
+                    (Some(false), false) => "residue",
+                    (None, _) => "restores ?",
+                };
+                let redo = match (self.redo_ok, &self.redo_error) {
+                    (Some(true), _) => ", redo ok".to_string(),
+                    (Some(false), Some(e)) => format!(", redo fails: {e}"),
+                    (Some(false), None) => ", redo fails".to_string(),
+                    (None, _) => String::new(),
+                };
+                format!("down ok, {restores}{redo}")
+            }
+        }
+    }
+}
+
+/// The server's "order-only" rule applied to the engine's residue: the dump lines that differ are
+/// the same lines in another order. The corpus compares whole normalized dumps as multisets of
+/// lines with indentation and a trailing comma ignored, so a column that moved to the end, a
+/// column that moved to another table, or a function body re-indented all count as order-only.
+/// Here the removed lines (`before` of removed and changed objects) must equal the added ones
+/// (`after` of added and changed objects); column-order entries carry no dump lines of their own.
+fn same_lines_reordered(changes: &[Change]) -> bool {
+    let lines = |text: Option<&String>, out: &mut Vec<String>| {
+        for line in text.map(String::as_str).unwrap_or("").lines() {
+            let line = line.trim();
+            let line = line.strip_suffix(',').unwrap_or(line).trim_end();
+            if !line.is_empty() && !line.starts_with("--") {
+                out.push(line.to_string());
+            }
+        }
+    };
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for c in changes.iter().filter(|c| !c.is_order_only()) {
+        lines(c.before.as_ref(), &mut removed);
+        lines(c.after.as_ref(), &mut added);
+    }
+    removed.sort();
+    added.sort();
+    !changes.is_empty() && removed == added
+}
+
+/// `~ column c of table t: a -> b; + index i; ...` (at most `limit` changes).
+fn residue_summary(changes: &[Change], limit: usize) -> String {
+    if changes.is_empty() {
+        return "none".into();
+    }
+    let short = |t: &Option<String>| {
+        t.as_deref().map(|t| t.trim()).filter(|t| !t.contains('\n') && t.len() <= 100).map(str::to_string)
+    };
+    let mut parts: Vec<String> = changes
+        .iter()
+        .take(limit)
+        .map(|c| {
+            let sign = match c.kind {
+                ChangeKind::Added => '+',
+                ChangeKind::Removed => '-',
+                ChangeKind::Changed => '~',
+            };
+            match (c.kind, short(&c.before), short(&c.after)) {
+                (ChangeKind::Changed, Some(b), Some(a)) => format!("{sign} {}: {b} -> {a}", c.object),
+                _ => format!("{sign} {}", c.object),
+            }
+        })
+        .collect();
+    if changes.len() > limit {
+        parts.push(format!("... {} more", changes.len() - limit));
+    }
+    parts.join("; ")
+}
+
+fn down_ok(outcome: &DownOutcome) -> bool {
+    matches!(outcome, DownOutcome::Ok)
+}
+
+fn describe_down(outcome: &DownOutcome) -> String {
+    match outcome {
+        DownOutcome::Ok => "ok".into(),
+        DownOutcome::Failed { line, column, sqlstate, message, .. } => {
+            format!("fails ({sqlstate} at {line}:{column}): {message}")
+        }
+        DownOutcome::UpFailed { message, .. } => format!("up failed: {message}"),
+        DownOutcome::Missing => "no down".into(),
+    }
+}
+
+/// The rollback comparison: the engine's [`rollback_check`] from the state after the prelude,
+/// compared with the server's single-step and chain verdicts, and the engine's catalog after the
+/// full reverse rollback round-tripped against `expected/after-down.sql`. Listing:
+/// `rollback.txt`.
+fn run_rollback(
+    corpus: &Corpus,
+    steps: &[Step],
+    history: &History,
+    server: &Server,
+    out_dir: &Path,
+    days: &mut RunDays,
+) -> Result<RollbackResult> {
+    let mut result = RollbackResult {
+        expected_equals_prelude: corpus.expected.after_down_equals_prelude,
+        ..RollbackResult::default()
+    };
+    let clock = Instant::now();
+    let checked = guarded(|| rollback_check(&history.base, steps));
+    // The catalog after every down in reverse order (the report keeps only its difference).
+    let chained = guarded(|| {
+        let mut session = history.end.clone();
+        for step in steps.iter().rev() {
+            if let Some(down) = &step.down {
+                run_migration(&mut session, down);
+            }
+        }
+        session.catalog
+    });
+    result.seconds = clock.elapsed().as_secs_f64();
+    let report = match checked {
+        Ok(r) => r,
+        Err(panic) => {
+            result.panic = Some(format!("rollback_check: {panic}"));
+            fs::write(out_dir.join("rollback.txt"), format!("engine panicked: {panic}\n"))?;
+            return Ok(result);
+        }
+    };
+    let mut listing = String::new();
+    let single = compare_single(corpus, &report, &mut result);
+    let chain = compare_chain(corpus, &report, &mut result);
+    result.engine_equals_prelude = Some(report.full.residue.is_empty());
+    result.engine_residue = report.full.residue.len();
+
+    match chained {
+        Ok(catalog) => match round_trip_catalog(&catalog, corpus, server, out_dir, days, AFTER_DOWN)? {
+            Ok(rt) => result.round_trip = Some(rt),
+            Err(panic) => result.panic = Some(panic),
+        },
+        Err(panic) => result.panic = Some(format!("full rollback: {panic}")),
+    }
+
+    let _ = writeln!(listing, "# rollback: {}", corpus.name);
+    let _ = writeln!(
+        listing,
+        "# single step: {}/{} identical verdicts; down failures on both sides {}, same message {}",
+        result.single_identical, result.single_total, result.single_both_failed, result.single_message_identical
+    );
+    for (name, c) in CLASSES.iter().zip(&result.classes) {
+        let _ = writeln!(
+            listing,
+            "#   {name}: server {}, reproduced {}, missed {}, false positives {}",
+            c.expected,
+            c.reproduced,
+            c.missed(),
+            c.false_positives
+        );
+    }
+    let _ = writeln!(
+        listing,
+        "# chain (every down in reverse order): {}/{} identical; server failures {}, engine failures {}, \
+         same message {}",
+        result.chain_identical,
+        result.chain_total,
+        result.chain_expected_failures,
+        result.chain_engine_failures,
+        result.chain_message_identical
+    );
+    let _ = writeln!(
+        listing,
+        "# after full rollback equals the prelude-only schema: server {} ({} residue lines), engine {} \
+         ({} objects differ)",
+        yes_no(result.expected_equals_prelude),
+        corpus.expected.after_down_residue_lines.unwrap_or(0),
+        yes_no(result.engine_equals_prelude),
+        result.engine_residue
+    );
+    let trip = match (&result.round_trip, &result.panic) {
+        (Some(rt), _) => rt.verdict(),
+        (None, Some(p)) => format!("not run ({p})"),
+        (None, None) => "not run".into(),
+    };
+    let _ = writeln!(
+        listing,
+        "# round trip of the engine's catalog after full rollback vs expected/after-down.sql: {trip}"
+    );
+    let _ = writeln!(listing, "# engine residue after full rollback: {}", residue_summary(&report.full.residue, 20));
+    let _ = writeln!(listing, "\n## single step: mismatches ({})\n", single.mismatches.len());
+    for block in &single.mismatches {
+        listing.push_str(block);
+    }
+    let _ = writeln!(listing, "\n## chain: mismatches\n");
+    listing.push_str(&chain);
+    let _ = writeln!(
+        listing,
+        "\n## single step: findings with the same verdict on both sides ({}; the residue itself may differ)\n",
+        single.agreed.len()
+    );
+    for block in &single.agreed {
+        listing.push_str(block);
+    }
+    fs::write(out_dir.join("rollback.txt"), listing)?;
+    Ok(result)
+}
+
+/// Single-step listing blocks: the mismatches, and the findings both sides agree on (whose
+/// residue may still differ in content).
+#[derive(Default)]
+struct SingleListing {
+    mismatches: Vec<String>,
+    agreed: Vec<String>,
+}
+
+/// Compares the single-step verdicts.
+fn compare_single(corpus: &Corpus, report: &RollbackReport, result: &mut RollbackResult) -> SingleListing {
+    let mut out = SingleListing::default();
+    for (m, step) in corpus.migrations.iter().zip(&report.steps) {
+        let Some(e) = corpus.expected_for(m.seq) else { continue };
+        let Some(expected) = SingleVerdict::expected(e) else { continue };
+        if m.down.is_none() {
+            continue;
+        }
+        let engine = SingleVerdict::engine(step);
+        result.single_total += 1;
+        for ((count, e), g) in result.classes.iter_mut().zip(expected.classes()).zip(engine.classes()) {
+            count.expected += usize::from(e);
+            count.reproduced += usize::from(e && g);
+            count.false_positives += usize::from(g && !e);
+        }
+        let same = expected.same_kind(&engine);
+        let mut same_message = true;
+        if let (DownVerdict::Fails(a), DownVerdict::Fails(b)) = (&expected.down, &engine.down) {
+            result.single_both_failed += 1;
+            same_message = a == b;
+            result.single_message_identical += usize::from(same_message);
+        }
+        result.single_identical += usize::from(same);
+        let finding = expected.classes().iter().any(|c| *c);
+        if same && same_message && !finding {
+            continue;
+        }
+        let mut block = format!(
+            "{:04} {}\n    expected: {}\n    engine:   {}\n",
+            m.seq,
+            m.name,
+            expected.describe(),
+            engine.describe()
+        );
+        if same && !same_message {
+            block.push_str("    (same verdict, different message)\n");
+        }
+        if engine.order_only && !step.order_only {
+            block.push_str(
+                "    (order-only by the server's rule: same dump lines, reordered; engine order_only flag false)\n",
+            );
+        }
+        if !e.single_diff.is_empty() {
+            let shown: Vec<&str> = e.single_diff.iter().take(6).map(|l| l.trim_end()).collect();
+            let more = e.single_diff.len().saturating_sub(6);
+            let _ = writeln!(
+                block,
+                "    expected diff ({} lines): {}{}",
+                e.single_diff.len(),
+                shown.join(" | "),
+                if more > 0 { format!(" | ... {more} more") } else { String::new() }
+            );
+        }
+        if !step.residue.is_empty() || engine.down == DownVerdict::Ok {
+            let _ = writeln!(block, "    engine residue: {}", residue_summary(&step.residue, 8));
+        }
+        if same && same_message {
+            out.agreed.push(block);
+        } else {
+            out.mismatches.push(block);
+        }
+    }
+    out
+}
+
+/// Compares the full reverse rollback down by down; returns the mismatch listing.
+fn compare_chain(corpus: &Corpus, report: &RollbackReport, result: &mut RollbackResult) -> String {
+    let mut out = String::new();
+    // The report lists the downs in the order run: the migrations with a down, last first.
+    let with_down = corpus.migrations.iter().rev().filter(|m| m.down.is_some());
+    for (m, (_, outcome)) in with_down.zip(&report.full.downs) {
+        let Some(e) = corpus.expected_for(m.seq) else { continue };
+        let Some(expected_ok) = e.chain_down_ok else { continue };
+        result.chain_total += 1;
+        let engine_ok = down_ok(outcome);
+        result.chain_expected_failures += usize::from(!expected_ok);
+        result.chain_engine_failures += usize::from(!engine_ok);
+        let same = expected_ok == engine_ok;
+        let mut same_message = true;
+        if let (false, DownOutcome::Failed { message, .. }) = (expected_ok, outcome) {
+            same_message = e.chain_down_message() == Some(message.as_str());
+            result.chain_message_identical += usize::from(same_message);
+        }
+        result.chain_identical += usize::from(same);
+        if same && same_message {
+            continue;
+        }
+        let expected_text =
+            if expected_ok { "ok".to_string() } else { format!("fails: {}", e.chain_down_message().unwrap_or("?")) };
+        let _ = writeln!(
+            out,
+            "{:04} {}\n    expected: {expected_text}\n    engine:   {}",
+            m.seq,
+            m.name,
+            describe_down(outcome)
+        );
+    }
+    out
+}
+
+/// Post-up files (lemmy's replaceable schema): run after the last up in one transaction each,
+/// compared with `[[post_up]]` and round-tripped against `expected/after-post.sql`.
+#[derive(Default)]
+struct PostUpResult {
+    total: usize,
+    identical: usize,
+    mismatches: Vec<String>,
+    round_trip: Option<RoundTrip>,
+    panic: Option<String>,
+}
+
+fn run_post_up(
+    corpus: &Corpus,
+    end: &Session,
+    server: &Server,
+    out_dir: &Path,
+    days: &mut RunDays,
+) -> Result<PostUpResult> {
+    let mut result = PostUpResult::default();
+    let ran = guarded(|| {
+        let mut session = end.clone();
+        let reports: Vec<MigrationReport> = corpus
+            .post_up
+            .iter()
+            .map(|(path, sql)| {
+                let m = Migration { name: path.clone(), path: path.clone(), sql: sql.clone(), transaction: true };
+                run_migration(&mut session, &m)
+            })
+            .collect();
+        (reports, session.catalog)
+    });
+    let (reports, catalog) = match ran {
+        Ok(r) => r,
+        Err(panic) => {
+            result.panic = Some(format!("post-up: {panic}"));
+            return Ok(result);
+        }
+    };
+    for ((path, _), report) in corpus.post_up.iter().zip(&reports) {
+        let expected = corpus.expected.post_up.iter().find(|p| &p.file == path);
+        let expected_ok = expected.is_none_or(|p| p.ok);
+        let engine_ok = report.outcome == MigrationOutcome::Ok;
+        result.total += 1;
+        if expected_ok == engine_ok {
+            result.identical += 1;
+        } else {
+            let expected_text = if expected_ok {
+                "ok".to_string()
+            } else {
+                format!("error: {}", expected.and_then(|p| p.error.as_deref()).unwrap_or("?"))
+            };
+            result.mismatches.push(format!("{path}: expected {expected_text}, engine {}", describe(report)));
+        }
+    }
+    match round_trip_catalog(&catalog, corpus, server, out_dir, days, AFTER_POST)? {
+        Ok(rt) => result.round_trip = Some(rt),
+        Err(panic) => result.panic = Some(panic),
+    }
+    Ok(result)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,13 +1208,37 @@ impl RoundTrip {
     }
 }
 
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "?",
+    }
+}
+
+fn optional_trip_verdict(round_trip: &Option<RoundTrip>, panic: &Option<String>) -> String {
+    match (round_trip, panic) {
+        (Some(rt), _) => rt.verdict(),
+        (None, Some(_)) => "not run (engine panicked)".into(),
+        (None, None) => "not run".into(),
+    }
+}
+
+impl RollbackResult {
+    fn round_trip_verdict(&self) -> String {
+        optional_trip_verdict(&self.round_trip, &self.panic)
+    }
+}
+
+impl PostUpResult {
+    fn round_trip_verdict(&self) -> String {
+        optional_trip_verdict(&self.round_trip, &self.panic)
+    }
+}
+
 impl HistoryResult {
     fn round_trip_verdict(&self) -> String {
-        match (&self.round_trip, &self.panic) {
-            (Some(rt), _) => rt.verdict(),
-            (None, Some(_)) => "not run (engine panicked)".into(),
-            (None, None) => "not run".into(),
-        }
+        optional_trip_verdict(&self.round_trip, &self.panic)
     }
 }
 
@@ -679,6 +1302,7 @@ impl Report {
                     let _ = writeln!(s, "{:<18} engine panicked: {p}", "");
                 }
             }
+            self.rollback_text(&mut s);
         }
         if let Some(r) = &self.regress {
             let t = r.total();
@@ -700,6 +1324,208 @@ impl Report {
         }
         let _ = writeln!(s, "\ntotal {:.1}s", self.seconds);
         s
+    }
+
+    fn rollback_text(&self, s: &mut String) {
+        let with_rollback: Vec<(&HistoryResult, &RollbackResult)> =
+            self.histories.iter().filter_map(|h| h.rollback.as_ref().map(|r| (h, r))).collect();
+        if !with_rollback.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{:<18} {:>17} {:>11} {:>11} {:>11} {:>11} {:>17} {:>9} {:<24} {:>9}",
+                "rollback",
+                "single identical",
+                CLASSES[0],
+                CLASSES[1],
+                CLASSES[2],
+                CLASSES[3],
+                "chain identical",
+                "=prelude",
+                "after-down trip",
+                "s"
+            );
+            for (h, r) in &with_rollback {
+                let (single, classes, chain, prelude) = if self.self_check {
+                    (
+                        "-".to_string(),
+                        ["-".to_string(), "-".into(), "-".into(), "-".into()],
+                        "-".to_string(),
+                        "-".into(),
+                    )
+                } else {
+                    (
+                        format!("{}/{}", r.single_identical, r.single_total),
+                        r.classes.map(|c| c.cell()),
+                        format!("{}/{}", r.chain_identical, r.chain_total),
+                        format!("{}/{}", yes_no(r.expected_equals_prelude), yes_no(r.engine_equals_prelude)),
+                    )
+                };
+                let _ = writeln!(
+                    s,
+                    "{:<18} {:>17} {:>11} {:>11} {:>11} {:>11} {:>17} {:>9} {:<24} {:>9.2}",
+                    h.name,
+                    single,
+                    classes[0],
+                    classes[1],
+                    classes[2],
+                    classes[3],
+                    chain,
+                    prelude,
+                    r.round_trip_verdict(),
+                    r.seconds + r.round_trip.as_ref().map_or(0.0, |t| t.seconds)
+                );
+                if let Some(p) = &r.panic {
+                    let _ = writeln!(s, "{:<18} engine panicked: {p}", "");
+                }
+            }
+            let _ = writeln!(
+                s,
+                "(classes: server findings reproduced/server findings +engine-only findings; =prelude: server/engine; \
+                 listings in target/conformance/<corpus>/rollback.txt)"
+            );
+        }
+        for h in &self.histories {
+            if let Some(p) = &h.post_up {
+                let outcome = if self.self_check {
+                    String::new()
+                } else {
+                    format!("{}/{} identical outcome, ", p.identical, p.total)
+                };
+                let _ = writeln!(s, "\n{} post-up: {outcome}after-post round trip {}", h.name, p.round_trip_verdict());
+                for m in &p.mismatches {
+                    let _ = writeln!(s, "  {m}");
+                }
+                if let Some(panic) = &p.panic {
+                    let _ = writeln!(s, "  engine panicked: {panic}");
+                }
+            }
+        }
+    }
+
+    fn rollback_markdown(&self, s: &mut String) {
+        let with_rollback: Vec<(&HistoryResult, &RollbackResult)> =
+            self.histories.iter().filter_map(|h| h.rollback.as_ref().map(|r| (h, r))).collect();
+        if with_rollback.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "## Rollback (corpora with down files)\n");
+        let _ = writeln!(
+            s,
+            "The engine's `rollback_check` from the state after the prelude, with each migration's down file \
+             (same transaction mode as its up), compared with what the server did (`expected/results.toml`, \
+             readable in `expected/rollback-findings.md`).\n\n\
+             - *single step*: for each migration k, up(k) then down(k) on the state after k-1, compared with \
+             that state, then up(k) again (Diesel's `migration redo`). *identical* = same verdict (down fails / \
+             restores / residue / order-only residue, redo ok or not); error messages are counted apart.\n\
+             - finding classes (*down fails*, *residue*: the down does not restore the schema, *order-only*: the \
+             differing dump lines are the same lines reordered, indentation and trailing commas ignored (the \
+             corpus' rule, applied to the engine's residue too; usually column order), *redo fails*: up(k) fails after down(k)): `reproduced/server +engine-only`, \
+             i.e. true positives / server findings, then false positives. Missed = server - reproduced.\n\
+             - *chain*: every down in reverse order from the fully migrated state, continuing after a failure \
+             (a failed down is rolled back); *identical* = same outcome per down. *= prelude*: whether the \
+             result equals the prelude-only schema (server / engine).\n\
+             - *after-down round trip*: the engine's catalog after the chain, `dump()`ed, loaded and re-dumped, \
+             compared with `expected/after-down.sql` as the after-up round trip is.\n"
+        );
+        let _ = writeln!(
+            s,
+            "| corpus | single identical | % | down fails | residue | order-only | redo fails | chain identical | \
+             = prelude | after-down round trip | diff lines | s |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|");
+        for (h, r) in &with_rollback {
+            let (single, pct, classes, chain, prelude) = if self.self_check {
+                let dash = || "-".to_string();
+                (dash(), dash(), [dash(), dash(), dash(), dash()], dash(), dash())
+            } else {
+                (
+                    format!("{}/{}", r.single_identical, r.single_total),
+                    percent(r.single_identical, r.single_total),
+                    r.classes.map(|c| c.cell()),
+                    format!("{}/{}", r.chain_identical, r.chain_total),
+                    format!("{} / {}", yes_no(r.expected_equals_prelude), yes_no(r.engine_equals_prelude)),
+                )
+            };
+            let diff_lines = r
+                .round_trip
+                .as_ref()
+                .map_or("-".to_string(), |rt| format!("{} / {}", rt.changed_lines, rt.expected_lines));
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} |",
+                h.name,
+                single,
+                pct,
+                classes[0],
+                classes[1],
+                classes[2],
+                classes[3],
+                chain,
+                prelude,
+                r.round_trip_verdict(),
+                diff_lines,
+                r.seconds
+            );
+        }
+        let _ = writeln!(s);
+        for (h, r) in &with_rollback {
+            let mut notes = Vec::new();
+            if let Some(p) = &r.panic {
+                notes.push(format!("- engine panicked: `{}`", p.replace('`', "'")));
+            }
+            if !self.self_check {
+                if r.single_both_failed > 0 {
+                    notes.push(format!(
+                        "- {} downs fail on both sides (single step), {} with the same message",
+                        r.single_both_failed, r.single_message_identical
+                    ));
+                }
+                if r.chain_expected_failures > 0 || r.chain_engine_failures > 0 {
+                    notes.push(format!(
+                        "- chain: {} downs fail on the server, {} in the engine; {} failures with the same message",
+                        r.chain_expected_failures, r.chain_engine_failures, r.chain_message_identical
+                    ));
+                }
+                if r.single_identical < r.single_total || r.chain_identical < r.chain_total {
+                    notes.push(format!(
+                        "- per-migration mismatches (expected and engine verdict, engine residue): \
+                         `target/conformance/{}/rollback.txt`",
+                        h.name
+                    ));
+                }
+            }
+            if let Some(e) = r.round_trip.as_ref().and_then(|t| t.load_error.as_ref()) {
+                notes.push(format!("- loading the engine's after-down dump failed: `{}`", e.replace('`', "'")));
+            }
+            if !notes.is_empty() {
+                let _ = writeln!(s, "### {} (rollback)\n\n{}\n", h.name, notes.join("\n"));
+            }
+        }
+        for h in &self.histories {
+            let Some(p) = &h.post_up else { continue };
+            let outcome = if self.self_check {
+                String::new()
+            } else {
+                format!("{}/{} post-up files with the server's outcome; ", p.identical, p.total)
+            };
+            let diff_lines = p
+                .round_trip
+                .as_ref()
+                .map_or(String::new(), |rt| format!(" (normalized expected dump: {} lines)", rt.expected_lines));
+            let _ = writeln!(
+                s,
+                "### {} (post-up)\n\n- {outcome}round trip against `expected/after-post.sql`: {}{diff_lines}",
+                h.name,
+                p.round_trip_verdict()
+            );
+            for m in &p.mismatches {
+                let _ = writeln!(s, "- `{}`", m.replace('`', "'"));
+            }
+            if let Some(panic) = &p.panic {
+                let _ = writeln!(s, "- engine panicked: `{}`", panic.replace('`', "'"));
+            }
+            let _ = writeln!(s);
+        }
     }
 
     fn markdown(&self) -> String {
@@ -797,6 +1623,7 @@ impl Report {
                 }
             }
         }
+        self.rollback_markdown(&mut s);
         if let Some(r) = &self.regress {
             let t = r.total();
             let _ = writeln!(s, "## pg-regress (statement by statement)\n");
@@ -854,5 +1681,104 @@ impl Report {
             );
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(object: &str, kind: ChangeKind, before: Option<&str>, after: Option<&str>) -> Change {
+        Change { object: object.into(), kind, before: before.map(String::from), after: after.map(String::from) }
+    }
+
+    #[test]
+    fn reordered_lines_count_as_order_only() {
+        // A column that moved from one table to another: the same dump line, removed and added.
+        let moved = [
+            change("column messages of table a", ChangeKind::Removed, Some("messages jsonb"), None),
+            change("column order of table a", ChangeKind::Changed, Some("id, messages"), Some("id")),
+            change("column messages of table b", ChangeKind::Added, None, Some("messages jsonb")),
+        ];
+        assert!(same_lines_reordered(&moved));
+        // Re-indented body lines and a moved trailing comma.
+        let reindented = [change(
+            "function f()",
+            ChangeKind::Changed,
+            Some("BEGIN\n    ) THEN,\nEND"),
+            Some("BEGIN\n        ) THEN\nEND"),
+        )];
+        assert!(same_lines_reordered(&reindented));
+        let different =
+            [change("column x of table a", ChangeKind::Changed, Some("x text"), Some("x text DEFAULT NULL"))];
+        assert!(!same_lines_reordered(&different));
+        assert!(!same_lines_reordered(&[]));
+    }
+
+    fn expected(toml_text: &str) -> corpus::ExpectedMigration {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn expected_verdicts_map_to_classes() {
+        let failing = expected(
+            "seq = 1\nup_ok = true\nsingle_down_ok = false\n\
+             single_down_error = \"psql:down/x.sql:2: ERROR:  syntax error at or near \\\"ALTER\\\"\"",
+        );
+        let v = SingleVerdict::expected(&failing).unwrap();
+        assert_eq!(v.down, DownVerdict::Fails("syntax error at or near \"ALTER\"".into()));
+        assert_eq!(v.classes(), [true, false, false, false]);
+
+        let order_only = expected(
+            "seq = 2\nup_ok = true\nsingle_down_ok = true\nsingle_restores = false\nsingle_order_only = true\n\
+             redo_up_ok = false",
+        );
+        let v = SingleVerdict::expected(&order_only).unwrap();
+        assert_eq!(v.classes(), [false, false, true, true]);
+        assert_eq!(v.describe(), "down ok, order-only residue, redo fails");
+
+        let restores =
+            expected("seq = 3\nup_ok = true\nsingle_down_ok = true\nsingle_restores = true\nredo_up_ok = true");
+        let v = SingleVerdict::expected(&restores).unwrap();
+        assert_eq!(v.classes(), [false; 4]);
+
+        assert!(SingleVerdict::expected(&expected("seq = 4\nup_ok = true")).is_none());
+    }
+
+    #[test]
+    fn engine_verdicts_follow_the_step() {
+        let step = StepRollback {
+            name: "x".into(),
+            down: DownOutcome::Ok,
+            residue: vec![change("column order of table a", ChangeKind::Changed, Some("a, b"), Some("b, a"))],
+            order_only: true,
+            redo_ok: Some(true),
+            destroys: Vec::new(),
+        };
+        let v = SingleVerdict::engine(&step);
+        assert_eq!((v.restores, v.order_only, v.redo_ok), (Some(false), true, Some(true)));
+        let expected = SingleVerdict::expected(&expected(
+            "seq = 1\nup_ok = true\nsingle_down_ok = true\nsingle_restores = false\nsingle_order_only = true\n\
+             redo_up_ok = true",
+        ))
+        .unwrap();
+        assert!(expected.same_kind(&v));
+
+        let failed = StepRollback {
+            down: DownOutcome::Failed {
+                path: "down/x.sql".into(),
+                line: 2,
+                column: 1,
+                sqlstate: "42601".into(),
+                message: "syntax error".into(),
+            },
+            residue: Vec::new(),
+            order_only: false,
+            redo_ok: None,
+            ..step
+        };
+        let v = SingleVerdict::engine(&failed);
+        assert_eq!((v.restores, v.redo_ok), (None, None));
+        assert_eq!(v.classes(), [true, false, false, false]);
     }
 }

@@ -31,7 +31,7 @@ pub fn check(catalog: &Catalog, new_values: &[(QualName, String)], node: &NodeEn
                 .as_array()?
                 .iter()
                 .filter_map(|n| n.pointer("/node/String/sval").and_then(|s| s.as_str()))
-                .last()
+                .next_back()
                 .map(str::to_string)
         })
         .collect();

@@ -52,6 +52,9 @@ pub struct StepRollback {
     pub order_only: bool,
     /// Whether up(k) succeeds again after down(k); `None` when the down did not succeed.
     pub redo_ok: Option<bool>,
+    /// The redo's error as `(sqlstate, message)` when it fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redo_error: Option<(String, String)>,
     /// `table t` / `column c of table t` dropped by the down although it existed before up(k).
     pub destroys: Vec<String>,
 }
@@ -63,6 +66,9 @@ pub struct FullRollback {
     /// Differences between the state before the first migration and after all downs.
     pub residue: Vec<Change>,
     pub order_only: bool,
+    /// The schema after all downs ran.
+    #[serde(skip)]
+    pub catalog: Catalog,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -161,6 +167,7 @@ pub fn rollback_check(base: &Session, steps: &[Step]) -> RollbackReport {
             residue: Vec::new(),
             order_only: false,
             redo_ok: None,
+            redo_error: None,
             destroys: Vec::new(),
         };
         if let Some(e) = up_reports[k].first_error() {
@@ -179,6 +186,9 @@ pub fn rollback_check(base: &Session, steps: &[Step]) -> RollbackReport {
                 entry.destroys = destroyed(&before.catalog, &after_up, &report);
                 let redo = run_migration(&mut session, &step.up);
                 entry.redo_ok = Some(redo.outcome == MigrationOutcome::Ok);
+                entry.redo_error = redo
+                    .first_error()
+                    .map(|e| (e.sqlstate.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()));
             }
         }
         single.push(entry);
@@ -192,6 +202,6 @@ pub fn rollback_check(base: &Session, steps: &[Step]) -> RollbackReport {
         }
     }
     let residue = diff(&base.catalog, &session.catalog);
-    let full = FullRollback { order_only: order_only(&residue), residue, downs };
+    let full = FullRollback { order_only: order_only(&residue), residue, downs, catalog: session.catalog };
     RollbackReport { steps: single, full }
 }
