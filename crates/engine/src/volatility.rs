@@ -42,7 +42,7 @@ fn last_names(values: &[serde_json::Value], field: &str) -> Vec<String> {
                 .as_array()?
                 .iter()
                 .filter_map(|n| n.pointer("/node/String/sval")?.as_str())
-                .last()
+                .next_back()
                 .map(str::to_string)
         })
         .collect()
@@ -67,12 +67,12 @@ pub fn is_immutable(catalog: &Catalog, table: &Table, expr: &Node) -> bool {
         let target = cast
             .pointer("/type_name/names")
             .and_then(|n| n.as_array())
-            .and_then(|n| n.iter().filter_map(|x| x.pointer("/node/String/sval")?.as_str()).last())
+            .and_then(|n| n.iter().filter_map(|x| x.pointer("/node/String/sval")?.as_str()).next_back())
             .unwrap_or("");
         let source_column = cast
             .pointer("/arg/node/ColumnRef/fields")
             .and_then(|f| f.as_array())
-            .and_then(|f| f.iter().filter_map(|x| x.pointer("/node/String/sval")?.as_str()).last())
+            .and_then(|f| f.iter().filter_map(|x| x.pointer("/node/String/sval")?.as_str()).next_back())
             .and_then(|c| table.column(c));
         let Some(column) = source_column else { continue };
         let to_text = matches!(target, "text" | "varchar" | "bpchar" | "name");
