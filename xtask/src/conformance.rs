@@ -1753,6 +1753,7 @@ mod tests {
             residue: vec![change("column order of table a", ChangeKind::Changed, Some("a, b"), Some("b, a"))],
             order_only: true,
             redo_ok: Some(true),
+            redo_error: None,
             destroys: Vec::new(),
         };
         let v = SingleVerdict::engine(&step);
