@@ -68,6 +68,21 @@ pub struct Table {
     /// Storage parameters (`WITH (fillfactor=70)`), as `name=value` text.
     pub options: Vec<String>,
     pub replica_identity: Option<String>,
+    /// Extended statistics objects (`CREATE STATISTICS ... FROM table`).
+    #[serde(default)]
+    pub ext_statistics: Vec<ExtStatistics>,
+}
+
+/// `CREATE STATISTICS name [(kinds)] ON elements FROM table` (pg_statistic_ext).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtStatistics {
+    pub name: QualName,
+    pub seq: u64,
+    /// `ndistinct`, `dependencies`, `mcv` when listed explicitly.
+    pub kinds: Vec<String>,
+    /// Column names and parenthesized expressions, as SQL text.
+    pub elements: Vec<String>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +224,9 @@ pub struct View {
     pub query: String,
     /// Output column names, in order.
     pub columns: Vec<String>,
+    /// Output column types as `format_type` prints them, where known (same order as `columns`).
+    #[serde(default)]
+    pub column_types: Vec<Option<String>>,
     /// Tables and views the query reads (pg_depend on the relations), for RESTRICT/CASCADE.
     pub depends_on: Vec<QualName>,
     /// `(table, column)` pairs the query reads, so dropping or retyping a column is refused.

@@ -20,6 +20,8 @@ pub enum Obj {
     Type(QualName),
     Function(FunctionKey),
     Extension(String),
+    /// A statistics object: its table and its name.
+    Statistics(QualName, QualName),
 }
 
 /// PostgreSQL's `getObjectDescription` wording.
@@ -38,6 +40,7 @@ pub fn describe(catalog: &Catalog, obj: &Obj) -> String {
         Obj::Type(qn) => format!("type {}", display_name(qn)),
         Obj::Function(k) => format!("function {k}"),
         Obj::Extension(e) => format!("extension {e}"),
+        Obj::Statistics(_, s) => format!("statistics object {}", display_name(s)),
     }
 }
 
@@ -100,7 +103,7 @@ pub fn dependents(catalog: &Catalog, obj: &Obj) -> (Vec<Obj>, Vec<Obj>) {
                 }
             }
         }
-        Obj::Default(..) | Obj::Policy(..) | Obj::Trigger(..) => {}
+        Obj::Default(..) | Obj::Policy(..) | Obj::Trigger(..) | Obj::Statistics(..) => {}
     }
     (normal, auto)
 }
@@ -225,6 +228,16 @@ fn column_dependents(catalog: &Catalog, t: &QualName, c: &str, normal: &mut Vec<
             normal.push(Obj::Policy(t.clone(), p.name.clone()));
         }
     }
+    for s in &table.ext_statistics {
+        if crate::ddl::statistics::uses_column(s, c) {
+            auto.push(Obj::Statistics(t.clone(), s.name.clone()));
+        }
+    }
+    for tr in &table.triggers {
+        if trigger_uses_column(&tr.definition, c) {
+            normal.push(Obj::Trigger(t.clone(), tr.name.clone()));
+        }
+    }
     for other in &table.columns {
         if other.name != c && other.generated.as_deref().is_some_and(|g| text_mentions_column(g, c)) {
             normal.push(Obj::Column(t.clone(), other.name.clone()));
@@ -306,6 +319,10 @@ fn function_dependents(catalog: &Catalog, key: &FunctionKey, normal: &mut Vec<Ob
 pub fn type_mentions(type_text: &str, qn: &QualName) -> bool {
     let base = type_text.trim_end_matches("[]");
     let base = base.split('(').next().unwrap_or(base);
+    // Cheap test first (format_type text always contains the bare name).
+    if !base.contains(qn.name.as_str()) && !qn.name.contains('"') {
+        return false;
+    }
     base == qn.to_string()
 }
 
@@ -319,6 +336,10 @@ pub fn text_mentions_column(text: &str, c: &str) -> bool {
 
 /// Does stored SQL text call function `name` (matched by name, and by schema when qualified)?
 pub fn text_calls(text: &str, name: &QualName) -> bool {
+    // Cheap test first: the name must appear in the text at all.
+    if !text.to_lowercase().contains(&name.name.to_lowercase()) {
+        return false;
+    }
     let tree = match pg_query::parse(&format!("SELECT {text}")) {
         Ok(t) => t,
         Err(_) => match pg_query::parse(text) {
@@ -333,4 +354,18 @@ pub fn text_calls(text: &str, name: &QualName) -> bool {
             _ => false,
         })
     })
+}
+
+/// Does a CREATE TRIGGER definition name column `c` in `UPDATE OF` or read it in `WHEN`?
+pub fn trigger_uses_column(definition: &str, c: &str) -> bool {
+    let Ok(parsed) = pg_query::parse(definition) else {
+        return false;
+    };
+    let Some(pg_query::NodeEnum::CreateTrigStmt(t)) =
+        parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
+    else {
+        return false;
+    };
+    crate::types::name_list(&t.columns).iter().any(|x| x == c)
+        || t.when_clause.as_deref().is_some_and(|w| expr::column_refs(w).iter().any(|r| r == c))
 }

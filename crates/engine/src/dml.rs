@@ -1,7 +1,7 @@
 //! DML, queries and DO blocks. Rows are not stored: INSERT/UPDATE/DELETE/SELECT are checked
 //! against the schema (their tables and target columns must exist, with PostgreSQL's errors);
-//! DO blocks whose body is plain SQL statements, optionally guarded by an EXCEPTION handler,
-//! are executed; anything else in a DO block is reported as not simulated.
+//! a query's `set_config('search_path', ...)` calls change the session's search_path; DO
+//! blocks run through the PL/pgSQL interpreter ([`crate::plpgsql`]).
 
 use crate::error::{PgError, PgResult};
 use crate::session::{written, Ctx};
@@ -11,10 +11,23 @@ use schemasim_catalog::Relation;
 
 /// Checks a DML statement or query against the current schema.
 pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
+    let target = match node {
+        NodeEnum::InsertStmt(s) => s.relation.as_ref(),
+        NodeEnum::UpdateStmt(s) => s.relation.as_ref(),
+        NodeEnum::DeleteStmt(s) => s.relation.as_ref(),
+        _ => None,
+    };
+    if let Some(rv) = target {
+        if crate::catalog_query::is_system_relation(&rv.schemaname, &rv.relname) {
+            // A superuser may change system catalogs with DML (lemmy flips pg_index.indisready).
+            ctx.not_simulated(format!("changes to the system catalog {} are not simulated", rv.relname));
+            return Ok(());
+        }
+    }
     match node {
         NodeEnum::InsertStmt(s) => {
             let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
-            let qn = ctx.resolve_relation(rv)?;
+            let qn = resolve(ctx, rv)?;
             let columns: Vec<String> = match ctx.catalog.relations.get(&qn) {
                 Some(Relation::Table(t)) => t.columns.iter().map(|c| c.name.clone()).collect(),
                 Some(Relation::View(v)) => v.columns.clone(),
@@ -31,7 +44,7 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         }
         NodeEnum::UpdateStmt(s) => {
             let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
-            let qn = ctx.resolve_relation(rv)?;
+            let qn = resolve(ctx, rv)?;
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 for c in &s.target_list {
                     if let Some(NodeEnum::ResTarget(rt)) = c.node.as_ref() {
@@ -43,8 +56,51 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             }
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
         }
+        NodeEnum::SelectStmt(select) => {
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            set_config_calls(ctx, select)
+        }
         _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),
     }
+}
+
+/// A relation a query names; a missing schema is reported as a missing relation, as the
+/// server does for queries (`relation "nosuch.t" does not exist`).
+fn resolve(ctx: &Ctx<'_>, rv: &protobuf::RangeVar) -> PgResult<schemasim_catalog::QualName> {
+    match ctx.lookup_relation(&rv.schemaname, &rv.relname) {
+        Ok(Some(qn)) => Ok(qn),
+        _ => Err(PgError::undefined_table(&written(rv))),
+    }
+}
+
+/// The relation checks [`check`] makes, for queries run inside DO blocks.
+pub fn check_relations_of(ctx: &Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
+    check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
+}
+
+/// `SELECT set_config('search_path', '...', false)` (pg_dump's header writes
+/// `SELECT pg_catalog.set_config('search_path', '', false);`): PostgreSQL changes the setting
+/// like `SET` would, or until the end of the transaction when `is_local` is true. The query
+/// is evaluated for its set_config calls; other settings do not change the schema.
+fn set_config_calls(ctx: &mut Ctx<'_>, select: &protobuf::SelectStmt) -> PgResult<()> {
+    let calls =
+        crate::expr::function_calls(&protobuf::Node { node: Some(NodeEnum::SelectStmt(Box::new(select.clone()))) });
+    if !calls.iter().any(|n| n.last().is_some_and(|l| l == "set_config")) {
+        return Ok(());
+    }
+    let mut state = crate::catalog_query::EvalState::default();
+    let rows = {
+        let mut ev = crate::catalog_query::Evaluator::new(&mut *ctx, &crate::catalog_query::NoVariables, &mut state);
+        ev.run_select(select)?
+    };
+    if rows.is_none() {
+        ctx.not_simulated("set_config() in this query was not simulated: the query could not be evaluated");
+    }
+    if let Some(path) = state.search_path_before_local.take() {
+        // Outside a transaction block the statement's own transaction ends here.
+        *ctx.search_path = path;
+    }
+    Ok(())
 }
 
 /// Every relation a statement reads must exist (CTE names and system catalogs excepted).
@@ -61,7 +117,7 @@ fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<()> {
         {
             continue;
         }
-        if ctx.lookup_relation(&schema, &rel)?.is_none() {
+        if !matches!(ctx.lookup_relation(&schema, &rel), Ok(Some(_))) {
             let w = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
             return Err(PgError::undefined_table(&w));
         }
@@ -69,7 +125,10 @@ fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<()> {
     Ok(())
 }
 
-/// `DO $$ ... $$`: runs the SQL statements of simple bodies.
+/// `DO [LANGUAGE lang] $$ body $$`: PostgreSQL runs the body as an anonymous function in the
+/// statement's transaction. PL/pgSQL bodies are interpreted ([`crate::plpgsql`]); an unhandled
+/// error in the body fails the DO statement with that error. Other languages are reported as
+/// not simulated.
 pub fn do_block(ctx: &mut Ctx<'_>, stmt: &protobuf::DoStmt) -> PgResult<()> {
     let mut body = None;
     let mut language = "plpgsql".to_string();
@@ -89,80 +148,5 @@ pub fn do_block(ctx: &mut Ctx<'_>, stmt: &protobuf::DoStmt) -> PgResult<()> {
         ctx.not_simulated(format!("effects of this DO block (LANGUAGE {language}) not simulated"));
         return Ok(());
     }
-    let wrapped =
-        format!("CREATE FUNCTION schemasim_do() RETURNS void LANGUAGE plpgsql AS $schemasim${body}$schemasim$");
-    let tree = match pg_query::parse_plpgsql(&wrapped) {
-        Ok(t) => t,
-        Err(e) => {
-            let m = e.to_string();
-            return Err(PgError::new("42601", m.strip_prefix("Invalid statement: ").unwrap_or(&m).to_string()));
-        }
-    };
-    let Some(block) = tree.pointer("/0/PLpgSQL_function/action/PLpgSQL_stmt_block") else {
-        ctx.not_simulated("effects of this DO block not simulated");
-        return Ok(());
-    };
-    let statements = block.get("body").and_then(|b| b.as_array()).cloned().unwrap_or_default();
-    let mut sql = Vec::new();
-    for s in &statements {
-        match s.pointer("/PLpgSQL_stmt_execsql/sqlstmt/PLpgSQL_expr/query").and_then(|q| q.as_str()) {
-            Some(q) => sql.push(q.to_string()),
-            None => {
-                ctx.not_simulated(
-                    "effects of this DO block not simulated (only plain SQL statements in DO bodies are run)",
-                );
-                return Ok(());
-            }
-        }
-    }
-    let handled: Vec<String> = block
-        .pointer("/exceptions/PLpgSQL_exception_block/exc_list")
-        .and_then(|l| l.as_array())
-        .map(|l| {
-            l.iter()
-                .flat_map(|e| {
-                    e.pointer("/PLpgSQL_exception/conditions").and_then(|c| c.as_array()).cloned().unwrap_or_default()
-                })
-                .filter_map(|c| c.pointer("/PLpgSQL_condition/condname").and_then(|n| n.as_str()).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    let snapshot = ctx.catalog.clone();
-    for q in sql {
-        let parsed = pg_query::parse(&q).map_err(|e| PgError::new("42601", e.to_string()))?;
-        for raw in parsed.protobuf.stmts {
-            let Some(node) = raw.stmt.and_then(|s| s.node) else {
-                continue;
-            };
-            if let Err(e) = crate::statement::execute(ctx, &node) {
-                if handled.iter().any(|h| condition_matches(h, &e.sqlstate)) {
-                    // The block's changes are rolled back to its start, then the handler runs.
-                    ctx.catalog = snapshot;
-                    return Ok(());
-                }
-                return Err(e);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// PL/pgSQL condition names (errcodes.txt) for the SQLSTATEs the simulator raises.
-fn condition_matches(condition: &str, sqlstate: &str) -> bool {
-    match condition {
-        "others" => true,
-        "duplicate_object" => sqlstate == "42710",
-        "duplicate_table" => sqlstate == "42P07",
-        "duplicate_column" => sqlstate == "42701",
-        "duplicate_function" => sqlstate == "42723",
-        "duplicate_schema" => sqlstate == "42P06",
-        "undefined_object" => sqlstate == "42704",
-        "undefined_table" => sqlstate == "42P01",
-        "undefined_column" => sqlstate == "42703",
-        "undefined_function" => sqlstate == "42883",
-        "invalid_schema_name" => sqlstate == "3F000",
-        "dependent_objects_still_exist" => sqlstate == "2BP01",
-        "feature_not_supported" => sqlstate == "0A000",
-        _ => false,
-    }
+    crate::plpgsql::run(ctx, &body)
 }

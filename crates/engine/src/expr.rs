@@ -152,3 +152,154 @@ pub fn rename_identifier(text: &str, old: &str, new: &str) -> String {
 pub fn contains_subquery(expr: &Node) -> bool {
     !find_all(expr, "SubLink").is_empty()
 }
+
+/// Rewrites `'name'::regclass` literals that name relation `old` so they name it by
+/// `new_text` (a sequence rename: PostgreSQL stores the OID, so `nextval` follows it).
+pub fn rename_regclass_literal(text: &str, old: &schemasim_catalog::QualName, new_text: &str) -> String {
+    let Ok(scan) = pg_query::scan(text) else {
+        return text.to_string();
+    };
+    let tokens = &scan.tokens;
+    let slice = |i: usize| tokens.get(i).and_then(|t| text.get(t.start as usize..t.end as usize)).unwrap_or("");
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0usize;
+    for (i, token) in tokens.iter().enumerate() {
+        if token.token != pg_query::protobuf::Token::Sconst as i32 {
+            continue;
+        }
+        if slice(i + 1) != "::" || !slice(i + 2).eq_ignore_ascii_case("regclass") {
+            continue;
+        }
+        let raw = slice(i);
+        let Some(value) = raw.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) else {
+            continue;
+        };
+        let value = value.replace("''", "'");
+        let parts: Vec<String> = split_qualified(&value);
+        let matches = match parts.as_slice() {
+            [name] => name == &old.name,
+            [schema, name] => schema == &old.schema && name == &old.name,
+            _ => false,
+        };
+        if matches {
+            out.push_str(&text[last..token.start as usize]);
+            out.push_str(&schemasim_catalog::quote_literal(new_text));
+            last = token.end as usize;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Splits `schema.name` text as regclass input does: double quotes keep case and dots.
+fn split_qualified(value: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                current.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut current)),
+            c if quoted => current.push(c),
+            c => current.extend(c.to_lowercase()),
+        }
+    }
+    parts.push(current);
+    parts
+}
+
+/// Renames calls of function `old` taking `arity` arguments in SQL text (a statement):
+/// the last name token of each matching call is replaced.
+pub fn rename_function_calls(text: &str, old: &schemasim_catalog::QualName, arity: usize, new: &str) -> String {
+    let Ok(parsed) = pg_query::parse(text) else {
+        return text.to_string();
+    };
+    let Ok(tree) = serde_json::to_value(&parsed.protobuf) else {
+        return text.to_string();
+    };
+    let mut calls = Vec::new();
+    fn walk(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(fc) = map.get("FuncCall") {
+                    out.push(fc.clone());
+                }
+                map.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&tree, &mut calls);
+    let mut edits = Vec::new();
+    for fc in calls {
+        let name = json_names(fc.get("funcname"));
+        let matches = match name.as_slice() {
+            [n] => n == &old.name,
+            [s, n] => s == &old.schema && n == &old.name,
+            _ => false,
+        };
+        let args = fc.get("args").and_then(|a| a.as_array()).map_or(0, |a| a.len());
+        let star = fc.get("agg_star").and_then(|s| s.as_bool()).unwrap_or(false);
+        if !matches || args != arity || star {
+            continue;
+        }
+        let Some(location) = fc.get("location").and_then(|l| l.as_u64()) else { continue };
+        if let Some(&(start, end)) = crate::ddl::query::name_tokens(text, location as usize).last() {
+            edits.push(crate::ddl::query::Edit { start, end, text: schemasim_catalog::quote_ident(new) });
+        }
+    }
+    crate::ddl::query::apply_edits(text, edits)
+}
+
+/// Renames type `old` to `new` where SQL text (a statement) casts to it (`'x'::old`,
+/// `CAST(x AS old[])`): the type name written is replaced by the new qualified name.
+pub fn rename_type_in_casts(
+    text: &str,
+    old: &schemasim_catalog::QualName,
+    new: &schemasim_catalog::QualName,
+) -> String {
+    let Ok(parsed) = pg_query::parse(text) else {
+        return text.to_string();
+    };
+    let Ok(tree) = serde_json::to_value(&parsed.protobuf) else {
+        return text.to_string();
+    };
+    let mut edits = Vec::new();
+    let mut names = Vec::new();
+    fn walk(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(t) = map.get("TypeCast").and_then(|tc| tc.get("type_name")) {
+                    out.push(t.clone());
+                }
+                map.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&tree, &mut names);
+    for t in names {
+        let written = json_names(t.get("names"));
+        let matches = match written.as_slice() {
+            [n] => n == &old.name,
+            [s, n] => s == &old.schema && n == &old.name,
+            _ => false,
+        };
+        let Some(location) = t.get("location").and_then(|l| l.as_u64()) else { continue };
+        if !matches {
+            continue;
+        }
+        let tokens = crate::ddl::query::name_tokens(text, location as usize);
+        if let (Some(first), Some(last)) = (tokens.first(), tokens.get(written.len().saturating_sub(1))) {
+            edits.push(crate::ddl::query::Edit { start: first.0, end: last.1, text: new.to_string() });
+        }
+    }
+    crate::ddl::query::apply_edits(text, edits)
+}

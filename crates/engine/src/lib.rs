@@ -6,6 +6,7 @@
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use schemasim_wasm_shim as _;
 
+mod catalog_query;
 mod ddl;
 mod deps;
 pub mod diff;
@@ -16,6 +17,10 @@ mod error;
 mod expr;
 mod naming;
 pub mod parse;
+mod plpgsql;
+mod plpgsql_conditions;
+#[cfg(test)]
+mod role_tests;
 pub mod rollback;
 mod session;
 mod statement;

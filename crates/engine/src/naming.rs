@@ -1,7 +1,7 @@
 //! Names PostgreSQL generates: `makeObjectName`, `ChooseRelationName` and `ChooseConstraintName`
 //! (src/backend/commands/indexcmds.c, src/backend/catalog/pg_constraint.c).
 
-use schemasim_catalog::{Catalog, ConstraintKind, QualName, Relation, MAX_IDENTIFIER_BYTES};
+use schemasim_catalog::{Catalog, QualName, Relation, MAX_IDENTIFIER_BYTES};
 
 /// `name1_name2_label`, truncating the longer of name1/name2 first so the result fits in
 /// 63 bytes, never splitting a UTF-8 character.
@@ -117,11 +117,6 @@ pub fn column_name_addition(columns: &[String]) -> String {
         }
     }
     out
-}
-
-/// Does `kind` own an index (so its name lives in pg_class too)?
-pub fn constraint_has_index(kind: &ConstraintKind) -> bool {
-    matches!(kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } | ConstraintKind::Exclude { .. })
 }
 
 #[cfg(test)]

@@ -280,6 +280,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// A table already resolved by name (an error rather than a panic should it be gone).
+    pub fn table(&self, qn: &QualName) -> PgResult<&schemasim_catalog::Table> {
+        self.catalog.table(qn).ok_or_else(|| PgError::undefined_table(&qn.name))
+    }
+
+    pub fn table_mut(&mut self, qn: &QualName) -> PgResult<&mut schemasim_catalog::Table> {
+        self.catalog.table_mut(qn).ok_or_else(|| PgError::undefined_table(&qn.name))
+    }
+
     pub fn notice(&mut self, message: impl Into<String>) {
         self.effects.notices.push(Notice::info(message));
     }

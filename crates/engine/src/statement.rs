@@ -43,6 +43,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateTableAsStmt(s) => ddl::view::create_table_as(ctx, s),
         NodeEnum::CreatePolicyStmt(s) => ddl::policy::create_policy(ctx, s),
         NodeEnum::AlterPolicyStmt(s) => ddl::policy::alter_policy(ctx, s),
+        NodeEnum::CreateStatsStmt(s) => ddl::statistics::create_statistics(ctx, s),
         NodeEnum::CreateSeqStmt(s) => ddl::sequence::create_sequence(ctx, s),
         NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
         NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
@@ -53,6 +54,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         | NodeEnum::AlterDefaultPrivilegesStmt(_)
         | NodeEnum::GrantRoleStmt(_)
         | NodeEnum::AlterRoleStmt(_)
+        | NodeEnum::AlterStatsStmt(_)
         | NodeEnum::LockStmt(_)
         | NodeEnum::VacuumStmt(_)
         | NodeEnum::RefreshMatViewStmt(_)

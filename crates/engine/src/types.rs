@@ -208,6 +208,27 @@ fn apply_typmods(base: &str, mods: &str) -> String {
 }
 
 fn resolve_base(ctx: &Ctx<'_>, names: &[String]) -> PgResult<String> {
+    resolve_base_in(&ctx.catalog, &ctx.search_path_schemas(), names)
+}
+
+/// A type name as `format_type` prints it, from its dotted name, modifiers and array
+/// dimensions, against `catalog` with the existing `search_path` schemas.
+pub fn format_type_parts(
+    catalog: &schemasim_catalog::Catalog,
+    search_path: &[String],
+    names: &[String],
+    typmods: &str,
+    array_dims: usize,
+) -> PgResult<String> {
+    let base = resolve_base_in(catalog, search_path, names)?;
+    let mut text = apply_typmods(&base, typmods);
+    for _ in 0..array_dims {
+        text.push_str("[]");
+    }
+    Ok(text)
+}
+
+fn resolve_base_in(catalog: &schemasim_catalog::Catalog, search_path: &[String], names: &[String]) -> PgResult<String> {
     let (schema, name) = match names {
         [name] => (None, name.as_str()),
         [schema, name] => (Some(schema.as_str()), name.as_str()),
@@ -228,27 +249,43 @@ fn resolve_base(ctx: &Ctx<'_>, names: &[String]) -> PgResult<String> {
     }
     let candidates: Vec<String> = match schema {
         Some(s) => {
-            if !ctx.catalog.schemas.contains_key(s) {
+            if !catalog.schemas.contains_key(s) {
                 return Err(PgError::undefined_schema(s));
             }
             vec![s.to_string()]
         }
-        None => ctx.search_path_schemas(),
+        None => search_path.to_vec(),
     };
     for s in candidates {
         let qn = QualName::new(s.clone(), name);
-        if ctx.catalog.type_name_taken(&qn) || extension_type_in(ctx, &s, name) {
+        if catalog.type_name_taken(&qn) || extension_type_in(catalog, &s, name) {
             return Ok(format!("{}.{}", quote_ident(&s), quote_ident(name)));
         }
     }
     Err(PgError::undefined_type(&written_name(names)))
 }
 
-fn extension_type_in(ctx: &Ctx<'_>, schema: &str, name: &str) -> bool {
-    ctx.catalog.extensions.values().any(|e| e.schema == schema && extension_types(&e.name).contains(&name))
+fn extension_type_in(catalog: &schemasim_catalog::Catalog, schema: &str, name: &str) -> bool {
+    catalog.extensions.values().any(|e| e.schema == schema && extension_types(&e.name).contains(&name))
 }
 
 /// Canonical base type name without modifiers or array brackets, for comparisons.
 pub fn strip_typmods(type_text: &str) -> &str {
     type_text.split('(').next().unwrap_or(type_text).trim_end_matches("[]")
+}
+
+/// A `format_type` text without its modifiers (`character varying(20)[]` → `character
+/// varying[]`), as PostgreSQL prints the type of a constant.
+pub fn without_typmods(type_text: &str) -> String {
+    let mut out = String::with_capacity(type_text.len());
+    let mut depth = 0usize;
+    for ch in type_text.chars() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
 }

@@ -50,10 +50,77 @@ fn last_names(values: &[serde_json::Value], field: &str) -> Vec<String> {
 
 /// Whether `expr`, evaluated over the columns of `table`, is immutable as far as schemasim knows.
 pub fn is_immutable(catalog: &Catalog, table: &Table, expr: &Node) -> bool {
+    is_immutable_at(catalog, table, expr, 0)
+}
+
+/// The expression a simple `LANGUAGE sql` function's body returns (`SELECT expr` without FROM,
+/// or `RETURN expr`): the planner inlines such a function before checking mutability, so its
+/// own volatility marking does not count.
+fn inlinable_body(f: &schemasim_catalog::Function) -> Option<Node> {
+    use pg_query::NodeEnum;
+    if f.language != "sql" || f.security_definer || !f.config.is_empty() {
+        return None;
+    }
+    if f.returns.as_deref().is_some_and(|r| r.starts_with("SETOF") || r.starts_with("TABLE")) {
+        return None;
+    }
+    let parsed = pg_query::parse(&f.definition).ok()?;
+    let Some(NodeEnum::CreateFunctionStmt(stmt)) =
+        parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
+    else {
+        return None;
+    };
+    let select = match stmt.sql_body.as_deref().and_then(|b| b.node.as_ref()) {
+        Some(NodeEnum::ReturnStmt(r)) => return r.returnval.as_deref().cloned(),
+        Some(_) => return None,
+        None => {
+            let body = stmt.options.iter().find_map(|o| match o.node.as_ref() {
+                Some(NodeEnum::DefElem(d)) if d.defname == "as" => match d.arg.as_ref()?.node.as_ref()? {
+                    NodeEnum::List(l) => match l.items.first()?.node.as_ref()? {
+                        NodeEnum::String(s) => Some(s.sval.clone()),
+                        _ => None,
+                    },
+                    NodeEnum::String(s) => Some(s.sval.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })?;
+            let parsed = pg_query::parse(&body).ok()?;
+            if parsed.protobuf.stmts.len() != 1 {
+                return None;
+            }
+            match parsed.protobuf.stmts.into_iter().next()?.stmt?.node? {
+                NodeEnum::SelectStmt(s) => s,
+                _ => return None,
+            }
+        }
+    };
+    let simple = select.from_clause.is_empty()
+        && select.where_clause.is_none()
+        && select.group_clause.is_empty()
+        && select.having_clause.is_none()
+        && select.with_clause.is_none()
+        && select.larg.is_none()
+        && select.values_lists.is_empty()
+        && select.target_list.len() == 1;
+    if !simple {
+        return None;
+    }
+    match select.target_list.first()?.node.as_ref()? {
+        NodeEnum::ResTarget(rt) => rt.val.as_deref().cloned(),
+        _ => None,
+    }
+}
+
+fn is_immutable_at(catalog: &Catalog, table: &Table, expr: &Node, depth: usize) -> bool {
     for name in last_names(&find_all(expr, "FuncCall"), "funcname") {
         let user = catalog.functions.values().filter(|f| f.key.name.name == name).collect::<Vec<_>>();
         if !user.is_empty() {
-            if user.iter().all(|f| f.volatility != 'i') {
+            let immutable = |f: &&schemasim_catalog::Function| {
+                f.volatility == 'i'
+                    || (depth < 8 && inlinable_body(f).is_some_and(|b| is_immutable_at(catalog, table, &b, depth + 1)))
+            };
+            if !user.iter().any(immutable) {
                 return false;
             }
         } else if NOT_IMMUTABLE.contains(&name.as_str()) {

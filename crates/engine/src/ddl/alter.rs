@@ -15,6 +15,9 @@ use schemasim_catalog::{ConstraintKind, Identity, QualName, Relation};
 /// `ALTER TABLE` (also `ALTER INDEX/VIEW/SEQUENCE/MATERIALIZED VIEW ...` forms that reach it).
 pub fn alter_table(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterTableStmt) -> PgResult<()> {
     let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing relation"))?;
+    if ObjectType::try_from(stmt.objtype) == Ok(ObjectType::ObjectType) {
+        return alter_composite_type(ctx, rv, stmt);
+    }
     let Some(qn) = ctx.lookup_relation(&rv.schemaname, &rv.relname)? else {
         if stmt.missing_ok {
             ctx.notice(format!("relation \"{}\" does not exist, skipping", written(rv)));
@@ -71,8 +74,12 @@ fn alter_non_table(
     Ok(())
 }
 
-fn table_mut<'c>(ctx: &'c mut Ctx<'_>, qn: &QualName) -> &'c mut schemasim_catalog::Table {
-    ctx.catalog.table_mut(qn).expect("alter_table resolved a table")
+fn table_mut<'c>(ctx: &'c mut Ctx<'_>, qn: &QualName) -> PgResult<&'c mut schemasim_catalog::Table> {
+    ctx.catalog.table_mut(qn).ok_or_else(|| PgError::undefined_table(&qn.name))
+}
+
+fn column_mut<'c>(ctx: &'c mut Ctx<'_>, qn: &QualName, name: &str) -> PgResult<&'c mut schemasim_catalog::Column> {
+    table_mut(ctx, qn)?.column_mut(name).ok_or_else(|| PgError::undefined_column_of(name, &qn.name))
 }
 
 fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
@@ -111,7 +118,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             }
             let identity = column.identity.is_some();
             let name = column.name.clone();
-            table_mut(ctx, qn).columns.push(column.clone());
+            table_mut(ctx, qn)?.columns.push(column.clone());
             if identity {
                 super::sequence::create_identity_sequence(ctx, qn, &name)?;
             }
@@ -154,13 +161,17 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         AT::AtColumnDefault => {
             require_column(ctx, &cmd.name)?;
             let default = match cmd.def.as_ref() {
+                // SET DEFAULT NULL stores no default, like DROP DEFAULT.
+                Some(d) if super::table::is_null_constant(d) => None,
                 Some(d) => {
                     super::table::check_default_expr(d)?;
-                    Some(expr::deparse_expr(d)?)
+                    let type_name = column_mut(ctx, qn, &cmd.name)?.type_name.clone();
+                    super::table::check_default_type(&ctx.catalog, &cmd.name, &type_name, d)?;
+                    Some(super::table::stored_default(ctx, &type_name, d)?)
                 }
                 None => None,
             };
-            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            let col = column_mut(ctx, qn, &cmd.name)?;
             if col.identity.is_some() && default.is_some() {
                 return Err(PgError::new(
                     "42601",
@@ -189,7 +200,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             if in_pk {
                 return Err(PgError::new("42P16", format!("column \"{}\" is in a primary key", cmd.name)));
             }
-            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            let col = column_mut(ctx, qn, &cmd.name)?;
             if col.identity.is_some() {
                 return Err(PgError::new(
                     "42P16",
@@ -205,7 +216,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtSetNotNull => {
             require_column(ctx, &cmd.name)?;
-            table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").not_null = true;
+            column_mut(ctx, qn, &cmd.name)?.not_null = true;
             for child in children(ctx, qn) {
                 if let Some(c) = ctx.catalog.table_mut(&child).and_then(|t| t.column_mut(&cmd.name)) {
                     c.not_null = true;
@@ -237,7 +248,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             drop_object(ctx, Obj::Constraint(qn.clone(), cmd.name.clone()), cascade)?;
         }
         AT::AtValidateConstraint => {
-            let t = table_mut(ctx, qn);
+            let t = table_mut(ctx, qn)?;
             match t.constraints.iter_mut().find(|c| c.name == cmd.name) {
                 Some(c) => c.validated = true,
                 None => {
@@ -250,7 +261,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtAlterConstraint => {
             if let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
-                let t = table_mut(ctx, qn);
+                let t = table_mut(ctx, qn)?;
                 match t.constraints.iter_mut().find(|c| c.name == con.conname) {
                     Some(c) => {
                         c.deferrable = con.deferrable;
@@ -265,10 +276,10 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 }
             }
         }
-        AT::AtEnableRowSecurity => table_mut(ctx, qn).rls_enabled = true,
-        AT::AtDisableRowSecurity => table_mut(ctx, qn).rls_enabled = false,
-        AT::AtForceRowSecurity => table_mut(ctx, qn).rls_forced = true,
-        AT::AtNoForceRowSecurity => table_mut(ctx, qn).rls_forced = false,
+        AT::AtEnableRowSecurity => table_mut(ctx, qn)?.rls_enabled = true,
+        AT::AtDisableRowSecurity => table_mut(ctx, qn)?.rls_enabled = false,
+        AT::AtForceRowSecurity => table_mut(ctx, qn)?.rls_forced = true,
+        AT::AtNoForceRowSecurity => table_mut(ctx, qn)?.rls_forced = false,
         AT::AtEnableTrig | AT::AtDisableTrig | AT::AtEnableAlwaysTrig | AT::AtEnableReplicaTrig => {
             let state = match subtype {
                 AT::AtEnableTrig => 'O',
@@ -276,7 +287,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 AT::AtEnableAlwaysTrig => 'A',
                 _ => 'R',
             };
-            let t = table_mut(ctx, qn);
+            let t = table_mut(ctx, qn)?;
             match t.triggers.iter_mut().find(|tr| tr.name == cmd.name) {
                 Some(tr) => tr.enabled = state,
                 None => {
@@ -289,7 +300,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtEnableTrigAll | AT::AtDisableTrigAll | AT::AtEnableTrigUser | AT::AtDisableTrigUser => {
             let state = if matches!(subtype, AT::AtEnableTrigAll | AT::AtEnableTrigUser) { 'O' } else { 'D' };
-            for tr in &mut table_mut(ctx, qn).triggers {
+            for tr in &mut table_mut(ctx, qn)?.triggers {
                 tr.enabled = state;
             }
         }
@@ -298,7 +309,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
-            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            let col = column_mut(ctx, qn, &cmd.name)?;
             if col.identity.is_some() {
                 return Err(PgError::new(
                     "42P16",
@@ -330,7 +341,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                     if let Some(NodeEnum::DefElem(d)) = item.node.as_ref() {
                         if d.defname == "generated" {
                             let always = matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Integer(i)) if i.ival == 1);
-                            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+                            let col = column_mut(ctx, qn, &cmd.name)?;
                             col.identity = Some(if always { Identity::Always } else { Identity::ByDefault });
                         }
                     }
@@ -339,7 +350,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtDropIdentity => {
             require_column(ctx, &cmd.name)?;
-            let had = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").identity.take().is_some();
+            let had = column_mut(ctx, qn, &cmd.name)?.identity.take().is_some();
             if !had {
                 if cmd.missing_ok {
                     ctx.notice(format!(
@@ -373,7 +384,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         }
         AT::AtDropExpression => {
             require_column(ctx, &cmd.name)?;
-            let col = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+            let col = column_mut(ctx, qn, &cmd.name)?;
             if col.generated.take().is_none() && !cmd.missing_ok {
                 return Err(PgError::new(
                     "55000",
@@ -385,7 +396,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             require_column(ctx, &cmd.name)?;
             if let Some(d) = cmd.def.as_ref() {
                 let text = expr::deparse_expr(d)?;
-                table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").generated = Some(text);
+                column_mut(ctx, qn, &cmd.name)?.generated = Some(text);
             }
         }
         AT::AtSetStatistics => {
@@ -394,24 +405,24 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 Some(NodeEnum::Integer(i)) => Some(i.ival),
                 _ => None,
             };
-            table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").statistics = value;
+            column_mut(ctx, qn, &cmd.name)?.statistics = value;
         }
         AT::AtSetStorage => {
             require_column(ctx, &cmd.name)?;
             if let Some(NodeEnum::String(s)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
-                table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").storage = Some(s.sval.clone());
+                column_mut(ctx, qn, &cmd.name)?.storage = Some(s.sval.clone());
             }
         }
         AT::AtSetCompression => {
             require_column(ctx, &cmd.name)?;
             if let Some(NodeEnum::String(s)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
-                table_mut(ctx, qn).column_mut(&cmd.name).expect("checked").compression = Some(s.sval.clone());
+                column_mut(ctx, qn, &cmd.name)?.compression = Some(s.sval.clone());
             }
         }
         AT::AtSetRelOptions | AT::AtResetRelOptions => {
             if let Some(NodeEnum::List(l)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let opts = super::reloptions(&l.items);
-                let t = table_mut(ctx, qn);
+                let t = table_mut(ctx, qn)?;
                 for o in opts {
                     let key = o.split('=').next().unwrap_or("").to_string();
                     t.options.retain(|x| x.split('=').next() != Some(key.as_str()));
@@ -421,8 +432,8 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                 }
             }
         }
-        AT::AtSetLogged => table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Permanent,
-        AT::AtSetUnLogged => table_mut(ctx, qn).persistence = schemasim_catalog::Persistence::Unlogged,
+        AT::AtSetLogged => table_mut(ctx, qn)?.persistence = schemasim_catalog::Persistence::Permanent,
+        AT::AtSetUnLogged => table_mut(ctx, qn)?.persistence = schemasim_catalog::Persistence::Unlogged,
         AT::AtReplicaIdentity => {
             if let Some(NodeEnum::ReplicaIdentityStmt(r)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let text = match r.identity_type.as_str() {
@@ -431,7 +442,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                     "i" => format!("USING INDEX {}", schemasim_catalog::quote_ident(&r.name)),
                     _ => "DEFAULT".to_string(),
                 };
-                table_mut(ctx, qn).replica_identity = (text != "DEFAULT").then_some(text);
+                table_mut(ctx, qn)?.replica_identity = (text != "DEFAULT").then_some(text);
             }
         }
         AT::AtAttachPartition => attach_partition(ctx, qn, cmd)?,
@@ -439,7 +450,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             if let Some(NodeEnum::PartitionCmd(pc)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 if let Some(rv) = &pc.name {
                     let child = ctx.resolve_table(rv)?;
-                    let t = ctx.catalog.table_mut(&child).expect("resolved");
+                    let t = ctx.table_mut(&child)?;
                     if t.partition_of.as_ref().is_none_or(|p| &p.parent != qn) {
                         return Err(PgError::new(
                             "42P01",
@@ -456,18 +467,18 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
         AT::AtAddInherit => {
             if let Some(NodeEnum::RangeVar(rv)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let parent = ctx.resolve_table(rv)?;
-                table_mut(ctx, qn).inherits.push(parent);
+                table_mut(ctx, qn)?.inherits.push(parent);
             }
         }
         AT::AtDropInherit => {
             if let Some(NodeEnum::RangeVar(rv)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let parent = ctx.resolve_table(rv)?;
-                table_mut(ctx, qn).inherits.retain(|p| p != &parent);
+                table_mut(ctx, qn)?.inherits.retain(|p| p != &parent);
             }
         }
         AT::AtChangeOwner => {
             if let Some(role) = &cmd.newowner {
-                table_mut(ctx, qn).owner = Some(role.rolename.clone());
+                table_mut(ctx, qn)?.owner = Some(role.rolename.clone());
             }
         }
         AT::AtClusterOn
@@ -508,7 +519,7 @@ fn attach_partition(ctx: &mut Ctx<'_>, parent: &QualName, cmd: &protobuf::AlterT
     let child = ctx.resolve_table(rv)?;
     let bound = super::table::partition_bound_text(pc.bound.as_ref())?;
     let parent_columns = ctx.catalog.table(parent).map(|t| t.columns.clone()).unwrap_or_default();
-    let t = ctx.catalog.table_mut(&child).expect("resolved");
+    let t = ctx.table_mut(&child)?;
     if t.partition_of.is_some() {
         return Err(PgError::new("42P17", format!("\"{}\" is already a partition", rv.relname)));
     }
@@ -550,6 +561,10 @@ fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTabl
                     format!("rule _RETURN on {} depends on column \"{}\"", describe(&ctx.catalog, d), cmd.name),
                 ));
             }
+        }
+        if let Obj::Trigger(..) = d {
+            return Err(PgError::new("0A000", "cannot alter type of a column used in a trigger definition")
+                .with_detail(format!("{} depends on column \"{}\"", describe(&ctx.catalog, d), cmd.name)));
         }
         if let Obj::Policy(t, p) = d {
             return Err(PgError::new("0A000", "cannot alter type of a column used in a policy definition")
@@ -602,7 +617,14 @@ fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTabl
             ));
         }
     }
-    let c = table_mut(ctx, qn).column_mut(&cmd.name).expect("checked");
+    let c = column_mut(ctx, qn, &cmd.name)?;
+    // A default is stored already coerced to the column's type: a bare string literal was
+    // read as a constant of the old type, which the new type then casts from.
+    if let Some(default) = &c.default {
+        if is_untyped_literal(default) {
+            c.default = Some(format!("{default}::{}", crate::types::without_typmods(&c.type_name)));
+        }
+    }
     c.type_name = new_type.clone();
     if let Some(coll) = &def.coll_clause {
         c.collation = Some(crate::types::name_list(&coll.collname).join("."));
@@ -611,6 +633,88 @@ fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTabl
         if let Some(cc) = ctx.catalog.table_mut(&child).and_then(|t| t.column_mut(&cmd.name)) {
             cc.type_name = new_type.clone();
         }
+    }
+    Ok(())
+}
+
+/// Is this stored expression a bare string literal (`'abc'`), whose type the context decides?
+fn is_untyped_literal(text: &str) -> bool {
+    matches!(
+        expr::parse_expr(text).ok().and_then(|n| n.node),
+        Some(NodeEnum::AConst(c)) if matches!(c.val, Some(protobuf::a_const::Val::Sval(_)))
+    )
+}
+
+/// `ALTER TYPE composite ADD/DROP/ALTER ATTRIBUTE ...` (an ALTER TABLE on the type's relation).
+/// Changing an attribute's type is refused while a table column uses the type (without
+/// CASCADE).
+fn alter_composite_type(ctx: &mut Ctx<'_>, rv: &protobuf::RangeVar, stmt: &protobuf::AlterTableStmt) -> PgResult<()> {
+    let mut names = Vec::new();
+    if !rv.schemaname.is_empty() {
+        names.push(rv.schemaname.clone());
+    }
+    names.push(rv.relname.clone());
+    let qn = match super::types::resolve_type_name(ctx, &names) {
+        Ok(qn) => qn,
+        Err(_) => return Err(PgError::undefined_table(&written(rv))),
+    };
+    let Some(schemasim_catalog::TypeKind::Composite { attributes }) =
+        ctx.catalog.types.get(&qn).map(|t| t.kind.clone())
+    else {
+        return Err(PgError::wrong_object_type(&rv.relname, "a composite type"));
+    };
+    let mut attributes = attributes;
+    let type_name = qn.name.clone();
+    for cmd in &stmt.cmds {
+        let Some(NodeEnum::AlterTableCmd(c)) = cmd.node.as_ref() else { continue };
+        let cascade = DropBehavior::try_from(c.behavior) == Ok(DropBehavior::DropCascade);
+        match AT::try_from(c.subtype).unwrap_or(AT::Undefined) {
+            AT::AtAddColumn => {
+                let Some(NodeEnum::ColumnDef(def)) = c.def.as_ref().and_then(|d| d.node.as_ref()) else { continue };
+                if attributes.iter().any(|(n, _)| n == &def.colname) {
+                    return Err(PgError::duplicate_column(&def.colname, &type_name));
+                }
+                let t = def.type_name.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
+                attributes.push((def.colname.clone(), format_type(ctx, t)?));
+            }
+            AT::AtDropColumn => match attributes.iter().position(|(n, _)| n == &c.name) {
+                Some(i) => {
+                    attributes.remove(i);
+                }
+                None if c.missing_ok => {
+                    ctx.notice(format!("column \"{}\" of relation \"{}\" does not exist, skipping", c.name, type_name))
+                }
+                None => return Err(PgError::undefined_column_of(&c.name, &type_name)),
+            },
+            AT::AtAlterColumnType => {
+                let Some(NodeEnum::ColumnDef(def)) = c.def.as_ref().and_then(|d| d.node.as_ref()) else { continue };
+                let Some(i) = attributes.iter().position(|(n, _)| n == &c.name) else {
+                    return Err(PgError::undefined_column_of(&c.name, &type_name));
+                };
+                if !cascade {
+                    let user = ctx.catalog.relations.values().find_map(|r| match r {
+                        Relation::Table(t) => t
+                            .columns
+                            .iter()
+                            .find(|col| crate::deps::type_mentions(&col.type_name, &qn))
+                            .map(|col| format!("{}.{}", t.name.name, col.name)),
+                        _ => None,
+                    });
+                    if let Some(user) = user {
+                        return Err(PgError::not_supported(format!(
+                            "cannot alter type \"{type_name}\" because column \"{user}\" uses it"
+                        )));
+                    }
+                }
+                let t = def.type_name.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
+                attributes[i].1 = format_type(ctx, t)?;
+            }
+            AT::AtChangeOwner => {}
+            other => ctx.not_simulated(format!("ALTER TYPE subcommand {} is not simulated", other.as_str_name())),
+        }
+    }
+    if let Some(t) = ctx.catalog.types.get_mut(&qn) {
+        t.kind = schemasim_catalog::TypeKind::Composite { attributes };
     }
     Ok(())
 }

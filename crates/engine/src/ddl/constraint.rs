@@ -54,6 +54,62 @@ impl PendingConstraint {
     }
 }
 
+/// Within one statement, a UNIQUE constraint over exactly the columns of the PRIMARY KEY (or
+/// of an earlier UNIQUE) is merged into it rather than creating a second index, as
+/// transformIndexConstraints does; the primary key is built first.
+pub fn merge_redundant_index_constraints(pending: Vec<PendingConstraint>) -> Vec<PendingConstraint> {
+    type Key = (Vec<String>, Vec<String>, bool, bool, bool, String);
+    fn key(p: &PendingConstraint) -> Option<(bool, Key)> {
+        let PendingConstraint::Parsed { con, column } = p else { return None };
+        let kind = ConstrType::try_from(con.contype).ok()?;
+        if !matches!(kind, ConstrType::ConstrPrimary | ConstrType::ConstrUnique) || !con.indexname.is_empty() {
+            return None;
+        }
+        let columns = match column {
+            Some(c) => vec![c.clone()],
+            None => key_names(&con.keys),
+        };
+        Some((
+            kind == ConstrType::ConstrPrimary,
+            (
+                columns,
+                key_names(&con.including),
+                con.nulls_not_distinct,
+                con.deferrable,
+                con.initdeferred,
+                con.indexspace.clone(),
+            ),
+        ))
+    }
+    let mut out: Vec<PendingConstraint> = Vec::new();
+    let mut kept: Vec<(usize, Key)> = Vec::new();
+    // The primary key first (only the first one: a second is an error later).
+    let pk = pending.iter().position(|p| key(p).is_some_and(|(primary, _)| primary));
+    let order: Vec<usize> = pk.into_iter().chain((0..pending.len()).filter(|i| Some(*i) != pk)).collect();
+    let mut slots: Vec<Option<PendingConstraint>> = pending.into_iter().map(Some).collect();
+    for i in order {
+        let Some(p) = slots[i].take() else { continue };
+        if let Some((_, k)) = key(&p) {
+            if let Some((at, _)) = kept.iter().find(|(_, prior)| *prior == k) {
+                // Merged: an unnamed prior takes this one's name.
+                let name = match &p {
+                    PendingConstraint::Parsed { con, .. } => con.conname.clone(),
+                    _ => String::new(),
+                };
+                if let Some(PendingConstraint::Parsed { con, .. }) = out.get_mut(*at) {
+                    if con.conname.is_empty() {
+                        con.conname = name;
+                    }
+                }
+                continue;
+            }
+            kept.push((out.len(), k));
+        }
+        out.push(p);
+    }
+    out
+}
+
 fn key_names(nodes: &[protobuf::Node]) -> Vec<String> {
     nodes
         .iter()

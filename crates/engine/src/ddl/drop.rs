@@ -12,7 +12,16 @@ use schemasim_catalog::{QualName, Relation};
 
 /// Drops `root` and what depends on it; fails without CASCADE when a normal dependent exists.
 pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> {
-    let mut to_drop: Vec<Obj> = vec![root.clone()];
+    drop_objects(ctx, vec![root], cascade)
+}
+
+/// Drops several objects together (`DROP TABLE a, b`): a dependent that is itself being
+/// dropped does not block the drop.
+pub fn drop_objects(ctx: &mut Ctx<'_>, roots: Vec<Obj>, cascade: bool) -> PgResult<()> {
+    for root in &roots {
+        internal_index_check(ctx, root)?;
+    }
+    let mut to_drop: Vec<Obj> = roots.clone();
     let mut cascaded: Vec<Obj> = Vec::new();
     let mut i = 0;
     while i < to_drop.len() {
@@ -22,10 +31,13 @@ pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> 
                 continue;
             }
             if !cascade {
-                let detail: Vec<String> = dependents(&ctx.catalog, &root)
+                // Reported against the root the dependency chain starts from.
+                let root = roots.iter().find(|r| dependents(&ctx.catalog, r).0.contains(&d)).unwrap_or(&roots[0]);
+                let detail: Vec<String> = dependents(&ctx.catalog, root)
                     .0
                     .iter()
-                    .map(|d| format!("{} depends on {}", describe(&ctx.catalog, d), describe(&ctx.catalog, &root)))
+                    .filter(|x| !roots.contains(x) && !covered_by(&roots, x))
+                    .map(|x| format!("{} depends on {}", describe(&ctx.catalog, x), describe(&ctx.catalog, root)))
                     .collect();
                 let detail = if detail.is_empty() {
                     format!("{} depends on {}", describe(&ctx.catalog, &d), describe(&ctx.catalog, &to_drop[i]))
@@ -34,7 +46,7 @@ pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> 
                 };
                 return Err(PgError::new(
                     "2BP01",
-                    format!("cannot drop {} because other objects depend on it", describe(&ctx.catalog, &root)),
+                    format!("cannot drop {} because other objects depend on it", describe(&ctx.catalog, root)),
                 )
                 .with_detail(detail)
                 .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
@@ -60,12 +72,35 @@ pub fn drop_object(ctx: &mut Ctx<'_>, root: Obj, cascade: bool) -> PgResult<()> 
     Ok(())
 }
 
+/// An index that implements a constraint is dropped with the constraint only.
+fn internal_index_check(ctx: &Ctx<'_>, root: &Obj) -> PgResult<()> {
+    if let Obj::Relation(qn) = root {
+        if let Some(Relation::Index(i)) = ctx.catalog.relations.get(qn) {
+            if let Some(con) =
+                i.constraint.as_ref().filter(|c| ctx.catalog.table(&i.table).is_some_and(|t| t.constraint(c).is_some()))
+            {
+                // The index is internal to its constraint (DEPENDENCY_INTERNAL).
+                let owner = describe(&ctx.catalog, &Obj::Constraint(i.table.clone(), con.clone()));
+                return Err(PgError::new(
+                    "2BP01",
+                    format!("cannot drop {} because {owner} requires it", describe(&ctx.catalog, root)),
+                )
+                .with_hint(format!("You can drop {owner} instead.")));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A column of a relation that is itself being dropped needs no separate drop.
 fn covered_by(to_drop: &[Obj], obj: &Obj) -> bool {
     match obj {
-        Obj::Column(t, _) | Obj::Default(t, _) | Obj::Constraint(t, _) | Obj::Policy(t, _) | Obj::Trigger(t, _) => {
-            to_drop.contains(&Obj::Relation(t.clone()))
-        }
+        Obj::Column(t, _)
+        | Obj::Default(t, _)
+        | Obj::Constraint(t, _)
+        | Obj::Policy(t, _)
+        | Obj::Trigger(t, _)
+        | Obj::Statistics(t, _) => to_drop.contains(&Obj::Relation(t.clone())),
         _ => false,
     }
 }
@@ -130,6 +165,11 @@ pub fn remove(ctx: &mut Ctx<'_>, obj: &Obj) {
         Obj::Extension(e) => {
             catalog.extensions.remove(e);
         }
+        Obj::Statistics(t, s) => {
+            if let Some(table) = catalog.table_mut(t) {
+                table.ext_statistics.retain(|x| &x.name != s);
+            }
+        }
     }
 }
 
@@ -147,12 +187,11 @@ pub fn drop_stmt(ctx: &mut Ctx<'_>, stmt: &protobuf::DropStmt) -> PgResult<()> {
             roots.push(obj);
         }
     }
-    for root in roots {
-        if still_exists(ctx, &root) {
-            drop_object(ctx, root, cascade)?;
-        }
+    let roots: Vec<Obj> = roots.into_iter().filter(|r| still_exists(ctx, r)).collect();
+    if roots.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    drop_objects(ctx, roots, cascade)
 }
 
 fn still_exists(ctx: &Ctx<'_>, obj: &Obj) -> bool {
@@ -303,6 +342,13 @@ fn resolve(ctx: &mut Ctx<'_>, kind: ObjectType, object: &protobuf::Node, missing
             } else {
                 Err(PgError::new("42704", format!("extension \"{name}\" does not exist")))
             }
+        }
+        ObjectType::ObjectStatisticExt => {
+            let names = match object.node.as_ref() {
+                Some(NodeEnum::List(l)) => name_list(&l.items),
+                _ => Vec::new(),
+            };
+            Ok(super::statistics::resolve_for_drop(ctx, &names, missing_ok)?.map(|(t, s)| Obj::Statistics(t, s)))
         }
         ObjectType::ObjectPolicy | ObjectType::ObjectTrigger | ObjectType::ObjectRule => {
             let names = match object.node.as_ref() {

@@ -328,3 +328,19 @@ pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgR
     });
     Ok(())
 }
+
+/// A stored CREATE TRIGGER definition calling `function` instead.
+pub fn retarget_trigger_function(definition: &str, function: &QualName) -> String {
+    let Ok(mut parsed) = pg_query::parse(definition) else {
+        return definition.to_string();
+    };
+    if let Some(NodeEnum::CreateTrigStmt(t)) =
+        parsed.protobuf.stmts.first_mut().and_then(|s| s.stmt.as_mut()).and_then(|s| s.node.as_mut())
+    {
+        t.funcname = [function.schema.clone(), function.name.clone()]
+            .into_iter()
+            .map(|n| protobuf::Node { node: Some(NodeEnum::String(protobuf::String { sval: n })) })
+            .collect();
+    }
+    parsed.deparse().unwrap_or_else(|_| definition.to_string())
+}

@@ -30,14 +30,15 @@ pub fn index_elem_text(elem: &protobuf::IndexElem) -> PgResult<String> {
         text.push(' ');
         text.push_str(&name_list(&elem.opclass).join("."));
     }
-    match SortByDir::try_from(elem.ordering) {
-        Ok(SortByDir::SortbyDesc) => text.push_str(" DESC"),
-        Ok(SortByDir::SortbyAsc) => text.push_str(" ASC"),
-        _ => {}
+    // As pg_get_indexdef prints it: ASC is the default, and so are NULLS LAST after ASC and
+    // NULLS FIRST after DESC.
+    let desc = SortByDir::try_from(elem.ordering) == Ok(SortByDir::SortbyDesc);
+    if desc {
+        text.push_str(" DESC");
     }
     match SortByNulls::try_from(elem.nulls_ordering) {
-        Ok(SortByNulls::SortbyNullsFirst) => text.push_str(" NULLS FIRST"),
-        Ok(SortByNulls::SortbyNullsLast) => text.push_str(" NULLS LAST"),
+        Ok(SortByNulls::SortbyNullsFirst) if !desc => text.push_str(" NULLS FIRST"),
+        Ok(SortByNulls::SortbyNullsLast) if desc => text.push_str(" NULLS LAST"),
         _ => {}
     }
     Ok(text)

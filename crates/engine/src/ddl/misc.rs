@@ -255,7 +255,11 @@ pub fn grant(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantStmt) -> PgResult<()> {
         .iter()
         .filter_map(|g| match g.node.as_ref() {
             Some(NodeEnum::RoleSpec(r)) => {
-                Some(if r.roletype == 4 { "PUBLIC".to_string() } else { r.rolename.clone() })
+                Some(if r.roletype == pg_query::protobuf::RoleSpecType::RolespecPublic as i32 {
+                    "PUBLIC".to_string()
+                } else {
+                    r.rolename.clone()
+                })
             }
             _ => None,
         })
@@ -328,4 +332,268 @@ fn apply_grant(grants: &mut Vec<Grant>, grantees: &[String], privileges: &[Strin
             grants.retain(|x| &x.grantee != g || !privileges.iter().any(|p| p == "ALL" || x.privileges.contains(p)));
         }
     }
+}
+
+/// Does the role exist: the session user, a predefined `pg_*` role of PostgreSQL 17, or one
+/// the migrations created?
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+pub fn role_exists(ctx: &Ctx<'_>, role: &str) -> bool {
+    const PREDEFINED: &[&str] = &[
+        "pg_database_owner",
+        "pg_read_all_data",
+        "pg_write_all_data",
+        "pg_monitor",
+        "pg_read_all_settings",
+        "pg_read_all_stats",
+        "pg_stat_scan_tables",
+        "pg_read_server_files",
+        "pg_write_server_files",
+        "pg_execute_server_program",
+        "pg_signal_backend",
+        "pg_checkpoint",
+        "pg_maintain",
+        "pg_use_reserved_connections",
+        "pg_create_subscription",
+    ];
+    role == crate::session::SESSION_USER || PREDEFINED.contains(&role) || ctx.catalog.roles.contains_key(role)
+}
+
+/// The role a RoleSpec names (`CURRENT_USER`/`SESSION_USER`/`CURRENT_ROLE` are the session user).
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+fn role_spec_name(spec: &protobuf::RoleSpec) -> Option<String> {
+    use protobuf::RoleSpecType as T;
+    match T::try_from(spec.roletype).unwrap_or(T::Undefined) {
+        T::RolespecCstring => Some(spec.rolename.clone()),
+        T::RolespecCurrentRole | T::RolespecCurrentUser | T::RolespecSessionUser => {
+            Some(crate::session::SESSION_USER.to_string())
+        }
+        _ => None,
+    }
+}
+
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+fn undefined_role(role: &str) -> PgError {
+    PgError::new("42704", format!("role \"{role}\" does not exist"))
+}
+
+/// Is `role` a member of `of`, directly or through other roles?
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+fn is_member_of(ctx: &Ctx<'_>, role: &str, of: &str) -> bool {
+    let mut stack = vec![role.to_string()];
+    let mut seen = Vec::new();
+    while let Some(r) = stack.pop() {
+        if r == of {
+            return true;
+        }
+        if seen.contains(&r) {
+            continue;
+        }
+        if let Some(found) = ctx.catalog.roles.get(&r) {
+            stack.extend(found.member_of.iter().cloned());
+        }
+        seen.push(r);
+    }
+    false
+}
+
+/// `GRANT role TO member` / `REVOKE role FROM member`: both roles must exist (42704); a grant
+/// that would make a role a member of itself is refused (0LP01); granting an existing
+/// membership is a NOTICE, revoking a missing one a WARNING. Memberships are recorded on the
+/// member.
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+pub fn grant_role(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantRoleStmt) -> PgResult<()> {
+    let names = |list: &[protobuf::Node]| -> Vec<String> {
+        list.iter()
+            .filter_map(|n| match n.node.as_ref() {
+                Some(NodeEnum::AccessPriv(a)) => Some(a.priv_name.clone()),
+                Some(NodeEnum::RoleSpec(r)) => role_spec_name(r),
+                _ => None,
+            })
+            .collect()
+    };
+    let granted = names(&stmt.granted_roles);
+    let members = names(&stmt.grantee_roles);
+    for r in granted.iter().chain(&members) {
+        if !role_exists(ctx, r) {
+            return Err(undefined_role(r));
+        }
+    }
+    let grantor = crate::session::SESSION_USER;
+    for member in &members {
+        for role in &granted {
+            let already = ctx.catalog.roles.get(member).is_some_and(|m| m.member_of.contains(role));
+            if stmt.is_grant {
+                if member == role || is_member_of(ctx, role, member) {
+                    return Err(PgError::new("0LP01", format!("role \"{role}\" is a member of role \"{member}\"")));
+                }
+                if already {
+                    ctx.notice(format!(
+                        "role \"{member}\" has already been granted membership in role \"{role}\" by role \"{grantor}\""
+                    ));
+                } else if let Some(m) = ctx.catalog.roles.get_mut(member) {
+                    m.member_of.push(role.clone());
+                }
+            } else if already {
+                if let Some(m) = ctx.catalog.roles.get_mut(member) {
+                    m.member_of.retain(|x| x != role);
+                }
+            } else {
+                ctx.effects.notices.push(crate::error::Notice::warning(format!(
+                    "role \"{member}\" has not been granted membership in role \"{role}\" by role \"{grantor}\""
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `ALTER ROLE name [WITH] options`: the role must exist; LOGIN and SUPERUSER are recorded.
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+pub fn alter_role(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterRoleStmt) -> PgResult<()> {
+    let Some(name) = stmt.role.as_ref().and_then(role_spec_name) else {
+        return Ok(());
+    };
+    if !role_exists(ctx, &name) {
+        return Err(undefined_role(&name));
+    }
+    if let Some(role) = ctx.catalog.roles.get_mut(&name) {
+        for o in &stmt.options {
+            if let Some(NodeEnum::DefElem(d)) = o.node.as_ref() {
+                let on =
+                    matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if b.boolval);
+                match d.defname.as_str() {
+                    "canlogin" => role.login = on,
+                    "superuser" => role.superuser = on,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `ALTER ROLE name [IN DATABASE db] SET/RESET ...`: the role must exist (not `ALL`); the
+/// per-role settings only apply to later sessions, which the replay does not open.
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+pub fn alter_role_set(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterRoleSetStmt) -> PgResult<()> {
+    match stmt.role.as_ref().and_then(role_spec_name) {
+        Some(name) if !role_exists(ctx, &name) => Err(undefined_role(&name)),
+        _ => Ok(()),
+    }
+}
+
+/// `DROP ROLE [IF EXISTS] name, ...`: a missing role is 42704 (a NOTICE with IF EXISTS); a role
+/// that owns objects or holds privileges or is named by policies cannot be dropped (2BP01,
+/// with DETAIL lines naming them).
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+pub fn drop_role(ctx: &mut Ctx<'_>, stmt: &protobuf::DropRoleStmt) -> PgResult<()> {
+    let mut names = Vec::new();
+    for r in &stmt.roles {
+        let Some(NodeEnum::RoleSpec(spec)) = r.node.as_ref() else { continue };
+        let Some(name) = role_spec_name(spec) else { continue };
+        if !ctx.catalog.roles.contains_key(&name) {
+            if name == crate::session::SESSION_USER {
+                return Err(PgError::new("55006", "current user cannot be dropped"));
+            }
+            if role_exists(ctx, &name) {
+                return Err(PgError::new("42939", format!("cannot drop role {name} because it is reserved")));
+            }
+            if stmt.missing_ok {
+                ctx.notice(format!("role \"{name}\" does not exist, skipping"));
+                continue;
+            }
+            return Err(undefined_role(&name));
+        }
+        names.push(name);
+    }
+    for name in &names {
+        let details = role_dependents(ctx, name);
+        if !details.is_empty() {
+            return Err(PgError::new(
+                "2BP01",
+                format!("role \"{name}\" cannot be dropped because some objects depend on it"),
+            )
+            .with_detail(details.join("\n")));
+        }
+    }
+    for name in &names {
+        ctx.catalog.roles.remove(name);
+        let members: Vec<String> =
+            ctx.catalog.roles.values().filter(|r| r.member_of.contains(name)).map(|r| r.name.clone()).collect();
+        for m in members {
+            if let Some(role) = ctx.catalog.roles.get_mut(&m) {
+                role.member_of.retain(|x| x != name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What keeps a role from being dropped: objects it owns, privileges granted to it, policies
+/// naming it (pg_shdepend), in PostgreSQL's wording.
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+fn role_dependents(ctx: &Ctx<'_>, role: &str) -> Vec<String> {
+    use crate::deps::{describe, Obj};
+    let c = &ctx.catalog;
+    let mut out = Vec::new();
+    let granted = |grants: &[Grant]| grants.iter().any(|g| g.grantee == role);
+    let mut check = |obj: Obj, owner: &Option<String>, grants: &[Grant]| {
+        if owner.as_deref() == Some(role) {
+            out.push(format!("owner of {}", describe(c, &obj)));
+        }
+        if granted(grants) {
+            out.push(format!("privileges for {}", describe(c, &obj)));
+        }
+    };
+    let mut schemas: Vec<_> = c.schemas.values().collect();
+    schemas.sort_by_key(|s| s.seq);
+    for s in schemas {
+        check(Obj::Schema(s.name.clone()), &s.owner, &s.grants);
+    }
+    let mut relations: Vec<_> = c.relations.values().collect();
+    relations.sort_by_key(|r| r.seq());
+    for r in relations {
+        match r {
+            Relation::Table(t) => check(Obj::Relation(t.name.clone()), &t.owner, &t.grants),
+            Relation::View(v) => check(Obj::Relation(v.name.clone()), &v.owner, &v.grants),
+            Relation::Sequence(s) => check(Obj::Relation(s.name.clone()), &None, &s.grants),
+            Relation::Index(_) => {}
+        }
+    }
+    let mut types: Vec<_> = c.types.values().collect();
+    types.sort_by_key(|t| t.seq);
+    for t in types {
+        check(Obj::Type(t.name.clone()), &t.owner, &t.grants);
+    }
+    let mut functions: Vec<_> = c.functions.values().collect();
+    functions.sort_by_key(|f| f.seq);
+    for f in functions {
+        check(Obj::Function(f.key.clone()), &f.owner, &f.grants);
+    }
+    let mut relations: Vec<_> = c.relations.values().collect();
+    relations.sort_by_key(|r| r.seq());
+    for r in relations {
+        if let Relation::Table(t) = r {
+            for p in t.policies.iter().filter(|p| p.roles.iter().any(|x| x == role)) {
+                out.push(format!("target of {}", describe(c, &Obj::Policy(t.name.clone(), p.name.clone()))));
+            }
+        }
+    }
+    out
+}
+
+/// `SET ROLE name` / `SET ROLE NONE` / `RESET ROLE`: the role must exist (22023). The
+/// simulation keeps running as the session user: privileges are not checked.
+#[allow(dead_code)] // Dispatched from statement.rs once wired there.
+pub fn set_role(ctx: &mut Ctx<'_>, stmt: &protobuf::VariableSetStmt) -> PgResult<()> {
+    for a in &stmt.args {
+        if let Some(NodeEnum::AConst(c)) = a.node.as_ref() {
+            if let Some(protobuf::a_const::Val::Sval(s)) = &c.val {
+                if s.sval != "none" && !role_exists(ctx, &s.sval) {
+                    return Err(PgError::new("22023", format!("role \"{}\" does not exist", s.sval)));
+                }
+            }
+        }
+    }
+    Ok(())
 }

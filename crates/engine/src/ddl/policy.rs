@@ -55,7 +55,7 @@ fn check_columns(ctx: &Ctx<'_>, table: &schemasim_catalog::Table, e: &protobuf::
 pub fn create_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::CreatePolicyStmt) -> PgResult<()> {
     let rv = stmt.table.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
     let qn = ctx.resolve_table(rv)?;
-    let table = ctx.catalog.table(&qn).cloned().expect("resolved");
+    let table = ctx.table(&qn)?.clone();
     if table.policies.iter().any(|p| p.name == stmt.policy_name) {
         return Err(PgError::new(
             "42710",
@@ -75,7 +75,7 @@ pub fn create_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::CreatePolicyStmt) -> Pg
     let using = stmt.qual.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
     let with_check = stmt.with_check.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
     let seq = ctx.catalog.allocate_seq();
-    ctx.catalog.table_mut(&qn).expect("resolved").policies.push(Policy {
+    ctx.table_mut(&qn)?.policies.push(Policy {
         name: stmt.policy_name.clone(),
         seq,
         command,
@@ -92,7 +92,7 @@ pub fn create_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::CreatePolicyStmt) -> Pg
 pub fn alter_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterPolicyStmt) -> PgResult<()> {
     let rv = stmt.table.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
     let qn = ctx.resolve_table(rv)?;
-    let table = ctx.catalog.table(&qn).cloned().expect("resolved");
+    let table = ctx.table(&qn)?.clone();
     if !table.policies.iter().any(|p| p.name == stmt.policy_name) {
         return Err(PgError::new(
             "42704",
@@ -103,8 +103,10 @@ pub fn alter_policy(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterPolicyStmt) -> PgRe
     check_roles(ctx, &roles)?;
     let using = stmt.qual.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
     let with_check = stmt.with_check.as_deref().map(|e| check_columns(ctx, &table, e)).transpose()?;
-    let t = ctx.catalog.table_mut(&qn).expect("resolved");
-    let p = t.policies.iter_mut().find(|p| p.name == stmt.policy_name).expect("checked");
+    let t = ctx.table_mut(&qn)?;
+    let Some(p) = t.policies.iter_mut().find(|p| p.name == stmt.policy_name) else {
+        return Ok(());
+    };
     if !stmt.roles.is_empty() {
         p.roles = roles;
     }

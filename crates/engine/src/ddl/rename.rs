@@ -64,7 +64,11 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             if ctx.catalog.type_name_taken(&new) {
                 return Err(PgError::new("42710", format!("type \"{}\" already exists", stmt.newname)));
             }
-            let mut t = ctx.catalog.types.remove(&qn).expect("resolved");
+            let Some(mut t) = ctx.catalog.types.remove(&qn) else {
+                // A relation's row type: renamed with its relation only.
+                return Err(PgError::new("42809", format!("{} is a table's row type", qn.name))
+                    .with_hint("Use ALTER TABLE instead."));
+            };
             t.name = new.clone();
             ctx.catalog.types.insert(new.clone(), t);
             retype_everywhere(ctx, &qn, &new);
@@ -79,9 +83,10 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
                 return Err(PgError::new("42P06", format!("schema \"{}\" already exists", stmt.newname)));
             }
             ctx.not_simulated("ALTER SCHEMA RENAME: objects inside keep their old schema name in schemasim");
-            let mut s = ctx.catalog.schemas.remove(&old).expect("checked");
-            s.name = stmt.newname.clone();
-            ctx.catalog.schemas.insert(stmt.newname.clone(), s);
+            if let Some(mut s) = ctx.catalog.schemas.remove(&old) {
+                s.name = stmt.newname.clone();
+                ctx.catalog.schemas.insert(stmt.newname.clone(), s);
+            }
             Ok(())
         }
         ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
@@ -98,16 +103,51 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
                     format!("function {} already exists in schema \"{}\"", new_key, key.name.schema),
                 ));
             }
-            let mut f = ctx.catalog.functions.remove(&key).expect("resolved");
+            let Some(mut f) = ctx.catalog.functions.remove(&key) else {
+                return Err(super::function::undefined_function(ctx, owa, kind));
+            };
             f.definition = super::function::retarget_definition(&f.definition, &new_key.name)?;
             f.key = new_key.clone();
+            rename_function_uses(ctx, &key, &stmt.newname);
             ctx.catalog.functions.insert(new_key, f);
             Ok(())
+        }
+        ObjectType::ObjectStatisticExt => {
+            let names = match stmt.object.as_deref().and_then(|o| o.node.as_ref()) {
+                Some(NodeEnum::List(l)) => name_list(&l.items),
+                _ => Vec::new(),
+            };
+            super::statistics::rename(ctx, &names, &stmt.newname)
+        }
+        ObjectType::ObjectAttribute => {
+            let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
+            let mut names = Vec::new();
+            if !rv.schemaname.is_empty() {
+                names.push(rv.schemaname.clone());
+            }
+            names.push(rv.relname.clone());
+            let qn = super::types::resolve_type_name(ctx, &names)?;
+            let Some(t) = ctx.catalog.types.get_mut(&qn) else {
+                return Err(PgError::wrong_object_type(&rv.relname, "a composite type"));
+            };
+            let schemasim_catalog::TypeKind::Composite { attributes } = &mut t.kind else {
+                return Err(PgError::wrong_object_type(&rv.relname, "a composite type"));
+            };
+            if attributes.iter().any(|(n, _)| n == &stmt.newname) {
+                return Err(PgError::duplicate_column(&stmt.newname, &qn.name));
+            }
+            match attributes.iter_mut().find(|(n, _)| n == &stmt.subname) {
+                Some(a) => {
+                    a.0 = stmt.newname.clone();
+                    Ok(())
+                }
+                None => Err(PgError::undefined_column_of(&stmt.subname, &qn.name)),
+            }
         }
         ObjectType::ObjectPolicy | ObjectType::ObjectTrigger => {
             let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
             let qn = ctx.resolve_table(rv)?;
-            let t = ctx.catalog.table_mut(&qn).expect("resolved");
+            let t = ctx.table_mut(&qn)?;
             let (what, found) = if kind == ObjectType::ObjectPolicy {
                 ("policy", t.policies.iter_mut().find(|p| p.name == stmt.subname).map(|p| &mut p.name))
             } else {
@@ -136,7 +176,12 @@ fn rename_relation(ctx: &mut Ctx<'_>, qn: &QualName, new_name: &str) -> PgResult
     if ctx.catalog.relations.contains_key(&new) || ctx.catalog.types.contains_key(&new) {
         return Err(PgError::duplicate_relation(new_name));
     }
-    let mut rel = ctx.catalog.relations.remove(qn).expect("resolved");
+    if !matches!(ctx.catalog.relations.get(qn), Some(Relation::Index(_))) {
+        super::view::rename_relation_in_views(ctx, qn, &new);
+    }
+    let Some(mut rel) = ctx.catalog.relations.remove(qn) else {
+        return Err(PgError::undefined_table(&qn.name));
+    };
     match &mut rel {
         Relation::Table(t) => t.name = new.clone(),
         Relation::View(v) => v.name = new.clone(),
@@ -157,6 +202,20 @@ fn rename_relation(ctx: &mut Ctx<'_>, qn: &QualName, new_name: &str) -> PgResult
         }
     }
     let is_table_like = !matches!(rel, Relation::Index(_));
+    if matches!(rel, Relation::Sequence(_)) {
+        // Defaults call nextval('seq'::regclass): they follow the sequence's new name.
+        let new_text = if new.schema == "public" { schemasim_catalog::quote_ident(&new.name) } else { new.to_string() };
+        let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
+        for k in keys {
+            if let Some(Relation::Table(t)) = ctx.catalog.relations.get_mut(&k) {
+                for c in &mut t.columns {
+                    if let Some(d) = &c.default {
+                        c.default = Some(crate::expr::rename_regclass_literal(d, qn, &new_text));
+                    }
+                }
+            }
+        }
+    }
     ctx.catalog.relations.insert(new.clone(), rel);
     if !is_table_like {
         return Ok(());
@@ -186,19 +245,6 @@ fn rename_relation(ctx: &mut Ctx<'_>, qn: &QualName, new_name: &str) -> PgResult
                     }
                 }
             }
-            Relation::View(v) if v.depends_on.contains(qn) => {
-                v.query = rename_identifier(&v.query, &qn.name, new_name);
-                for d in &mut v.depends_on {
-                    if d == qn {
-                        *d = new.clone();
-                    }
-                }
-                for (t, _) in &mut v.column_deps {
-                    if t == qn {
-                        *t = new.clone();
-                    }
-                }
-            }
             Relation::Index(i) if &i.table == qn => i.table = new.clone(),
             Relation::Sequence(s) => {
                 if let Some((t, _)) = &mut s.owned_by {
@@ -223,23 +269,33 @@ fn set_constraint_index(kind: &mut ConstraintKind, name: &str) {
 }
 
 fn rename_constraint(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgResult<()> {
-    let t = ctx.catalog.table(qn).cloned().expect("resolved");
+    let t = ctx.table(qn)?.clone();
     let Some(con) = t.constraint(old).cloned() else {
         return Err(PgError::new("42704", format!("constraint \"{old}\" for table \"{}\" does not exist", qn.name)));
     };
     if t.constraint(new).is_some() {
         return Err(PgError::new("42710", format!("constraint \"{new}\" for relation \"{}\" already exists", qn.name)));
     }
-    if crate::naming::constraint_has_index(&con.kind) {
+    let index = match &con.kind {
+        ConstraintKind::PrimaryKey { index, .. }
+        | ConstraintKind::Unique { index, .. }
+        | ConstraintKind::Exclude { index, .. } => Some(QualName::new(qn.schema.clone(), index.clone())),
+        _ => None,
+    };
+    if let Some(index) = index {
+        // The constraint's index is renamed with it (RenameRelationInternal on the index).
         let new_index = QualName::new(qn.schema.clone(), new);
         if ctx.catalog.relations.contains_key(&new_index) {
             return Err(PgError::duplicate_relation(new));
         }
-        return rename_relation(ctx, &QualName::new(qn.schema.clone(), old), new);
+        if matches!(ctx.catalog.relations.get(&index), Some(Relation::Index(_))) {
+            rename_relation(ctx, &index, new)?;
+        }
     }
-    let t = ctx.catalog.table_mut(qn).expect("resolved");
+    let t = ctx.table_mut(qn)?;
     if let Some(c) = t.constraints.iter_mut().find(|c| c.name == old) {
         c.name = new.to_string();
+        set_constraint_index(&mut c.kind, new);
     }
     Ok(())
 }
@@ -255,8 +311,8 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
             if v.columns.iter().any(|c| c == new) {
                 return Err(PgError::duplicate_column(new, &qn.name));
             }
+            super::view::rename_column_in_views(ctx, qn, old, new);
             v.columns[pos] = new.to_string();
-            v.query = alias_targets(&v.query, &v.columns);
             ctx.catalog.relations.insert(qn.clone(), Relation::View(v));
             return Ok(());
         }
@@ -268,14 +324,26 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
             ))
         }
     }
-    let t = ctx.catalog.table_mut(qn).expect("checked");
-    if t.column(new).is_some() {
-        return Err(PgError::duplicate_column(new, &qn.name));
+    {
+        let Some(t) = ctx.catalog.table(qn) else {
+            return Err(PgError::undefined_table(&qn.name));
+        };
+        if t.column(new).is_some() {
+            return Err(PgError::duplicate_column(new, &qn.name));
+        }
+        if t.column(old).is_none() {
+            return Err(PgError::undefined_column_of(old, &qn.name));
+        }
     }
+    super::view::rename_column_in_views(ctx, qn, old, new);
+    let Some(t) = ctx.catalog.table_mut(qn) else {
+        return Err(PgError::undefined_table(&qn.name));
+    };
     let Some(col) = t.column_mut(old) else {
         return Err(PgError::undefined_column_of(old, &qn.name));
     };
     col.name = new.to_string();
+    super::statistics::rename_column(&mut t.ext_statistics, old, new);
     for c in &mut t.columns {
         if let Some(g) = &c.generated {
             c.generated = Some(rename_identifier(g, old, new));
@@ -324,15 +392,6 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
                     }
                 }
             }
-            Relation::View(v) if v.column_deps.iter().any(|(t, c)| t == qn && c == old) => {
-                let aliased = alias_targets(&v.query, &v.columns);
-                v.query = rename_identifier(&aliased, old, new);
-                for (t, c) in &mut v.column_deps {
-                    if t == qn && c == old {
-                        *c = new.to_string();
-                    }
-                }
-            }
             Relation::Sequence(s) => {
                 if let Some((t, c)) = &mut s.owned_by {
                     if t == qn && c == old {
@@ -346,31 +405,6 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
     Ok(())
 }
 
-/// Gives every top-level output column of a view query an explicit alias, so renaming what it
-/// reads keeps the view's column names, as in PostgreSQL.
-fn alias_targets(query: &str, columns: &[String]) -> String {
-    let Ok(mut parsed) = pg_query::parse(query) else {
-        return query.to_string();
-    };
-    let Some(NodeEnum::SelectStmt(select)) =
-        parsed.protobuf.stmts.first_mut().and_then(|s| s.stmt.as_mut()).and_then(|s| s.node.as_mut())
-    else {
-        return query.to_string();
-    };
-    let star = select.target_list.iter().any(|t| {
-        matches!(t.node.as_ref(), Some(NodeEnum::ResTarget(rt)) if crate::expr::find_all(rt.val.as_deref().unwrap_or(&protobuf::Node::default()), "A_Star").len() + crate::expr::find_all(rt.val.as_deref().unwrap_or(&protobuf::Node::default()), "AStar").len() > 0)
-    });
-    if star || select.target_list.len() != columns.len() {
-        return query.to_string();
-    }
-    for (t, name) in select.target_list.iter_mut().zip(columns) {
-        if let Some(NodeEnum::ResTarget(rt)) = t.node.as_mut() {
-            rt.name = name.clone();
-        }
-    }
-    parsed.deparse().unwrap_or_else(|_| query.to_string())
-}
-
 /// After a type rename, columns, domains and function signatures show the new name.
 fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
     let (old_text, new_text) = (old.to_string(), new.to_string());
@@ -381,12 +415,44 @@ fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
             }
         }
     };
+    // Casts in stored expressions name the type by OID in PostgreSQL: they follow too.
+    let expr = |text: &str| -> String {
+        let wrapped = format!("SELECT {text}");
+        let renamed = crate::expr::rename_type_in_casts(&wrapped, old, new);
+        renamed.strip_prefix("SELECT ").map(str::to_string).unwrap_or(renamed)
+    };
     let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
     for k in keys {
-        if let Some(Relation::Table(t)) = ctx.catalog.relations.get_mut(&k) {
-            for c in &mut t.columns {
-                swap(&mut c.type_name);
+        match ctx.catalog.relations.get_mut(&k) {
+            Some(Relation::Table(t)) => {
+                for c in &mut t.columns {
+                    swap(&mut c.type_name);
+                    c.default = c.default.as_deref().map(expr);
+                    c.generated = c.generated.as_deref().map(expr);
+                }
+                for con in &mut t.constraints {
+                    if let ConstraintKind::Check { expr: e } = &mut con.kind {
+                        *e = expr(e);
+                    }
+                }
+                for p in &mut t.policies {
+                    p.using = p.using.as_deref().map(expr);
+                    p.with_check = p.with_check.as_deref().map(expr);
+                }
             }
+            Some(Relation::Index(i)) => {
+                for e in &mut i.elements {
+                    *e = expr(e);
+                }
+                i.predicate = i.predicate.as_deref().map(expr);
+            }
+            Some(Relation::View(v)) => {
+                v.query = crate::expr::rename_type_in_casts(&v.query, old, new);
+                for t in v.column_types.iter_mut().flatten() {
+                    swap(t);
+                }
+            }
+            _ => {}
         }
     }
     let type_keys: Vec<QualName> = ctx.catalog.types.keys().cloned().collect();
@@ -404,13 +470,63 @@ fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
     let fkeys: Vec<_> = ctx.catalog.functions.keys().cloned().collect();
     for k in fkeys {
         if k.arg_types.iter().any(|a| a.starts_with(&old_text)) {
-            let mut f = ctx.catalog.functions.remove(&k).expect("listed");
-            f.key.arg_types.iter_mut().for_each(&swap);
-            ctx.catalog.functions.insert(f.key.clone(), f);
+            if let Some(mut f) = ctx.catalog.functions.remove(&k) {
+                f.key.arg_types.iter_mut().for_each(&swap);
+                ctx.catalog.functions.insert(f.key.clone(), f);
+            }
         } else if let Some(f) = ctx.catalog.functions.get_mut(&k) {
             if let Some(r) = &mut f.returns {
                 swap(r);
             }
+        }
+    }
+}
+
+/// A function keeps its OID through a rename, so triggers, defaults, constraints, indexes,
+/// policies and views calling it show its new name.
+fn rename_function_uses(ctx: &mut Ctx<'_>, key: &schemasim_catalog::FunctionKey, new_name: &str) {
+    use crate::expr::rename_function_calls as calls;
+    let old = &key.name;
+    let arity = key.arg_types.len();
+    let expr = |text: &str| -> String {
+        let wrapped = format!("SELECT {text}");
+        let renamed = calls(&wrapped, old, arity, new_name);
+        renamed.strip_prefix("SELECT ").map(str::to_string).unwrap_or(renamed)
+    };
+    let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
+    for k in keys {
+        match ctx.catalog.relations.get_mut(&k) {
+            Some(Relation::Table(t)) => {
+                for c in &mut t.columns {
+                    c.default = c.default.as_deref().map(expr);
+                    c.generated = c.generated.as_deref().map(expr);
+                }
+                for con in &mut t.constraints {
+                    if let ConstraintKind::Check { expr: e } = &mut con.kind {
+                        *e = expr(e);
+                    }
+                }
+                for p in &mut t.policies {
+                    p.using = p.using.as_deref().map(expr);
+                    p.with_check = p.with_check.as_deref().map(expr);
+                }
+                if arity == 0 {
+                    for tr in &mut t.triggers {
+                        if &tr.function == old {
+                            tr.function.name = new_name.to_string();
+                            tr.definition = super::function::retarget_trigger_function(&tr.definition, &tr.function);
+                        }
+                    }
+                }
+            }
+            Some(Relation::Index(i)) => {
+                for e in &mut i.elements {
+                    *e = expr(e);
+                }
+                i.predicate = i.predicate.as_deref().map(expr);
+            }
+            Some(Relation::View(v)) => v.query = calls(&v.query, old, arity, new_name),
+            _ => {}
         }
     }
 }

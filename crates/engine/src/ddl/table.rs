@@ -142,6 +142,7 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     }
 
     // CHECK constraints first, then index-backed ones, then foreign keys, as PostgreSQL does.
+    let mut pending = super::constraint::merge_redundant_index_constraints(pending);
     pending.sort_by_key(|p| p.creation_rank());
     for p in pending {
         add_constraint(ctx, &name, p, true)?;
@@ -184,6 +185,68 @@ pub fn column_from_def(
     Ok((column, serial))
 }
 
+/// A column's constraint list with `[NOT] DEFERRABLE` / `INITIALLY ...` applied to the
+/// constraint before them, as transformConstraintAttrs does (the grammar leaves them as
+/// separate items after a column constraint).
+fn constraint_attrs(list: &[protobuf::Node]) -> PgResult<Vec<protobuf::Constraint>> {
+    let mut out: Vec<protobuf::Constraint> = Vec::new();
+    let mut saw_deferrability = false;
+    let mut saw_initially = false;
+    let misplaced = |what: &str| PgError::new("42601", format!("misplaced {what} clause"));
+    for c in list {
+        let Some(NodeEnum::Constraint(con)) = c.node.as_ref() else {
+            continue;
+        };
+        let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
+        let last = out.last_mut().filter(|l| {
+            matches!(
+                ConstrType::try_from(l.contype),
+                Ok(ConstrType::ConstrPrimary
+                    | ConstrType::ConstrUnique
+                    | ConstrType::ConstrExclusion
+                    | ConstrType::ConstrForeign)
+            )
+        });
+        match kind {
+            ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrNotDeferrable => {
+                let deferrable = kind == ConstrType::ConstrAttrDeferrable;
+                let last = last.ok_or_else(|| misplaced(if deferrable { "DEFERRABLE" } else { "NOT DEFERRABLE" }))?;
+                if saw_deferrability {
+                    return Err(PgError::new("42601", "multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed"));
+                }
+                saw_deferrability = true;
+                last.deferrable = deferrable;
+                if !deferrable && saw_initially && last.initdeferred {
+                    return Err(PgError::new("42601", "constraint declared INITIALLY DEFERRED must be DEFERRABLE"));
+                }
+            }
+            ConstrType::ConstrAttrDeferred | ConstrType::ConstrAttrImmediate => {
+                let deferred = kind == ConstrType::ConstrAttrDeferred;
+                let last =
+                    last.ok_or_else(|| misplaced(if deferred { "INITIALLY DEFERRED" } else { "INITIALLY IMMEDIATE" }))?;
+                if saw_initially {
+                    return Err(PgError::new("42601", "multiple INITIALLY IMMEDIATE/DEFERRED clauses not allowed"));
+                }
+                saw_initially = true;
+                last.initdeferred = deferred;
+                if deferred {
+                    if !saw_deferrability {
+                        last.deferrable = true;
+                    } else if !last.deferrable {
+                        return Err(PgError::new("42601", "constraint declared INITIALLY DEFERRED must be DEFERRABLE"));
+                    }
+                }
+            }
+            _ => {
+                out.push((**con).clone());
+                saw_deferrability = false;
+                saw_initially = false;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// NOT NULL / DEFAULT / GENERATED / IDENTITY go on the column; PK, UNIQUE, CHECK and
 /// REFERENCES become pending table constraints over this column.
 fn apply_column_constraints(
@@ -195,10 +258,7 @@ fn apply_column_constraints(
 ) -> PgResult<()> {
     let mut saw_null = false;
     let mut saw_not_null = false;
-    for c in &def.constraints {
-        let Some(NodeEnum::Constraint(con)) = c.node.as_ref() else {
-            continue;
-        };
+    for con in &constraint_attrs(&def.constraints)? {
         let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
         match kind {
             ConstrType::ConstrNotnull => {
@@ -227,7 +287,14 @@ fn apply_column_constraints(
                 }
                 if let Some(raw) = &con.raw_expr {
                     check_default_expr(raw)?;
-                    column.default = Some(expr::deparse_expr(raw)?);
+                    check_default_type(&ctx.catalog, &column.name, &column.type_name, raw)?;
+                    if is_null_constant(raw) {
+                        // No pg_attrdef row for a NULL default (an explicit one still counts
+                        // as a second default).
+                        column.default = Some(String::new());
+                    } else {
+                        column.default = Some(stored_default(ctx, &column.type_name, raw)?);
+                    }
                 }
             }
             ConstrType::ConstrIdentity => {
@@ -244,13 +311,13 @@ fn apply_column_constraints(
             | ConstrType::ConstrCheck
             | ConstrType::ConstrForeign
             | ConstrType::ConstrExclusion => {
-                pending.push(PendingConstraint::column_level((**con).clone(), column.name.clone()));
+                pending.push(PendingConstraint::column_level(con.clone(), column.name.clone()));
             }
             ConstrType::ConstrAttrDeferrable
             | ConstrType::ConstrAttrNotDeferrable
             | ConstrType::ConstrAttrDeferred
             | ConstrType::ConstrAttrImmediate => {
-                // The parser already folded these into the preceding constraint.
+                // Applied to the preceding constraint by constraint_attrs.
             }
             ConstrType::Undefined => {}
         }
@@ -270,7 +337,9 @@ fn apply_column_constraints(
             ),
         ));
     }
-    let _ = ctx;
+    if column.default.as_deref() == Some("") {
+        column.default = None;
+    }
     Ok(())
 }
 
@@ -279,6 +348,77 @@ fn conflicting_null(column: &str, table: &str) -> PgError {
         "42601",
         format!("conflicting NULL/NOT NULL declarations for column \"{column}\" of table \"{table}\""),
     )
+}
+
+/// `NULL` or `NULL::type`: PostgreSQL stores no default for it.
+pub fn is_null_constant(raw: &protobuf::Node) -> bool {
+    match raw.node.as_ref() {
+        Some(NodeEnum::AConst(c)) => c.isnull,
+        Some(NodeEnum::TypeCast(tc)) => tc.arg.as_deref().is_some_and(is_null_constant),
+        _ => false,
+    }
+}
+
+/// A default as PostgreSQL stores it: a string literal is a constant of the column's type
+/// (`'x'` on a varchar column reads back as `'x'::character varying`), and a literal cast to
+/// a type shows the type's canonical name. Other expressions are kept as written.
+pub fn stored_default(ctx: &Ctx<'_>, type_name: &str, raw: &protobuf::Node) -> PgResult<String> {
+    let text = expr::deparse_expr(raw)?;
+    let is_string = |n: &protobuf::Node| matches!(n.node.as_ref(), Some(NodeEnum::AConst(c)) if matches!(c.val, Some(protobuf::a_const::Val::Sval(_))));
+    match raw.node.as_ref() {
+        Some(NodeEnum::AConst(_)) if is_string(raw) && !type_name.is_empty() => {
+            Ok(format!("{text}::{}", crate::types::without_typmods(type_name)))
+        }
+        Some(NodeEnum::TypeCast(tc)) if tc.arg.as_deref().is_some_and(is_string) => {
+            let (Some(arg), Some(t)) = (tc.arg.as_deref(), tc.type_name.as_ref()) else { return Ok(text) };
+            match format_type(ctx, t) {
+                Ok(canonical) => Ok(format!("{}::{canonical}", expr::deparse_expr(arg)?)),
+                Err(_) => Ok(text),
+            }
+        }
+        _ => Ok(text),
+    }
+}
+
+/// A literal default must convert to the column's type in assignment context: `DEFAULT 2` on
+/// an enum or boolean column fails (42804), and an enum label must exist (22P02).
+pub fn check_default_type(
+    catalog: &schemasim_catalog::Catalog,
+    column: &str,
+    type_name: &str,
+    raw: &protobuf::Node,
+) -> PgResult<()> {
+    let Some(NodeEnum::AConst(c)) = raw.node.as_ref() else { return Ok(()) };
+    let display = super::casts::display_type(type_name);
+    let literal = match &c.val {
+        Some(protobuf::a_const::Val::Ival(_)) => "integer",
+        Some(protobuf::a_const::Val::Fval(_)) => "numeric",
+        Some(protobuf::a_const::Val::Boolval(_)) => "boolean",
+        Some(protobuf::a_const::Val::Sval(s)) => {
+            let labels = catalog.types.iter().find_map(|(qn, t)| match &t.kind {
+                schemasim_catalog::TypeKind::Enum { values } if qn.to_string() == type_name => Some(values),
+                _ => None,
+            });
+            if let Some(labels) = labels {
+                if !labels.contains(&s.sval) {
+                    return Err(PgError::new(
+                        "22P02",
+                        format!("invalid input value for enum {display}: \"{}\"", s.sval),
+                    ));
+                }
+            }
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    if super::casts::assignment_castable(catalog, literal, type_name) == Some(false) {
+        return Err(PgError::new(
+            "42804",
+            format!("column \"{column}\" is of type {display} but default expression is of type {literal}"),
+        )
+        .with_hint("You will need to rewrite or cast the expression."));
+    }
+    Ok(())
 }
 
 /// DEFAULT expressions cannot reference columns or contain sub-selects.

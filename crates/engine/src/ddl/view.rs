@@ -2,128 +2,57 @@
 //! output column names follow PostgreSQL's FigureColname; the view depends on every relation
 //! and column it reads, which blocks DROP and ALTER COLUMN TYPE on them.
 
+use super::query::{analyze, apply_edits, name_tokens, Analysis, Edit};
 use crate::error::{PgError, PgResult};
-use crate::expr;
 use crate::session::{written, Ctx};
 use crate::types::name_list;
 use pg_query::protobuf::{self, ObjectType};
-use pg_query::NodeEnum;
-use schemasim_catalog::{QualName, Relation, View};
+use schemasim_catalog::{quote_ident, QualName, Relation, View};
 
-/// What the query reads: relations in FROM order (CTE names excluded) and output columns.
-struct Analysis {
-    relations: Vec<QualName>,
-    columns: Vec<String>,
-    column_deps: Vec<(QualName, String)>,
+/// What a view's query reads and the text to store: relations schema-qualified and `*`
+/// written out as the columns it stood for when the view was created, so the stored query
+/// means the same whatever the search_path and whatever columns its tables get later.
+pub struct Prepared {
+    pub text: String,
+    pub analysis: Analysis,
 }
 
-fn relation_columns(ctx: &Ctx<'_>, qn: &QualName) -> Vec<String> {
-    match ctx.catalog.relations.get(qn) {
-        Some(Relation::Table(t)) => t.columns.iter().map(|c| c.name.clone()).collect(),
-        Some(Relation::View(v)) => v.columns.clone(),
-        _ => Vec::new(),
+pub fn prepare_query(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Prepared> {
+    let text = deparse_query(query)?;
+    if !matches!(query.node, Some(pg_query::NodeEnum::SelectStmt(_))) {
+        // CREATE TABLE ... AS EXECUTE: what the prepared statement returns is not known.
+        return Ok(Prepared { text, analysis: Analysis::default() });
+    }
+    let search_path = ctx.search_path_schemas();
+    let first = analyze(&ctx.catalog, &search_path, &text)?;
+    let mut edits = Vec::new();
+    for r in first.relation_uses.iter().filter(|r| !r.qualified) {
+        edits.push(Edit { start: r.location, end: r.location, text: format!("{}.", quote_ident(&r.table.schema)) });
+    }
+    for s in &first.stars {
+        if let Some(&(_, end)) = name_tokens(&text, s.location).last() {
+            edits.push(Edit { start: s.location, end, text: s.expansion.clone() });
+        }
+    }
+    let stored = apply_edits(&text, edits);
+    match analyze(&ctx.catalog, &search_path, &stored) {
+        Ok(mut analysis) => {
+            analysis.columns = first.columns;
+            analysis.column_types = first.column_types;
+            Ok(Prepared { text: stored, analysis })
+        }
+        Err(_) => Ok(Prepared { text, analysis: first }),
     }
 }
 
-fn analyse(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Analysis> {
-    let ctes: Vec<String> = expr::find_all(query, "CommonTableExpr")
-        .iter()
-        .filter_map(|c| c.get("ctename").and_then(|n| n.as_str()).map(str::to_string))
-        .collect();
-    let mut relations = Vec::new();
-    for (schema, rel) in expr::range_vars(query) {
-        if schema.is_empty() && ctes.contains(&rel) {
-            continue;
-        }
-        if schema == "pg_catalog" || schema == "information_schema" || (schema.is_empty() && rel.starts_with("pg_")) {
-            continue;
-        }
-        match ctx.lookup_relation(&schema, &rel)? {
-            Some(qn) => {
-                if !relations.contains(&qn) {
-                    relations.push(qn)
-                }
-            }
-            None => {
-                let w = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
-                return Err(PgError::undefined_table(&w));
-            }
+/// Output column names of a view must be unique.
+fn check_unique_columns(columns: &[String]) -> PgResult<()> {
+    for (i, c) in columns.iter().enumerate() {
+        if columns[..i].contains(c) {
+            return Err(PgError::new("42701", format!("column \"{c}\" specified more than once")));
         }
     }
-    let mut column_deps = Vec::new();
-    for name in expr::column_refs(query) {
-        if let Some(t) = relations.iter().find(|qn| relation_columns(ctx, qn).contains(&name)) {
-            column_deps.push((t.clone(), name));
-        }
-    }
-    let mut columns = Vec::new();
-    // The output columns of the top-level SELECT (the first arm of a UNION).
-    let mut select: Option<&protobuf::SelectStmt> = match query.node.as_ref() {
-        Some(NodeEnum::SelectStmt(s)) => Some(s),
-        _ => None,
-    };
-    while let Some(s) = select {
-        if let Some(left) = s.larg.as_deref().filter(|_| s.target_list.is_empty()) {
-            select = Some(left);
-            continue;
-        }
-        for t in &s.target_list {
-            let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else {
-                continue;
-            };
-            if !rt.name.is_empty() {
-                columns.push(rt.name.clone());
-                continue;
-            }
-            match rt.val.as_ref().and_then(|v| v.node.as_ref()) {
-                Some(NodeEnum::ColumnRef(cr)) => {
-                    let star = cr.fields.last().is_some_and(|f| matches!(f.node, Some(NodeEnum::AStar(_))));
-                    if star {
-                        let qualifier = name_list(&cr.fields);
-                        for qn in &relations {
-                            if qualifier.is_empty() || qualifier.last() == Some(&qn.name) {
-                                for c in relation_columns(ctx, qn) {
-                                    column_deps.push((qn.clone(), c.clone()));
-                                    columns.push(c);
-                                }
-                            }
-                        }
-                    } else {
-                        columns.push(name_list(&cr.fields).pop().unwrap_or_else(|| "?column?".into()));
-                    }
-                }
-                Some(other) => columns.push(figure_colname(other)),
-                None => columns.push("?column?".into()),
-            }
-        }
-        break;
-    }
-    Ok(Analysis { relations, columns, column_deps })
-}
-
-/// PostgreSQL's FigureColname for an unnamed target expression.
-fn figure_colname(node: &NodeEnum) -> String {
-    match node {
-        NodeEnum::FuncCall(fc) => name_list(&fc.funcname).pop().unwrap_or_else(|| "?column?".into()),
-        NodeEnum::TypeCast(tc) => match tc.arg.as_ref().and_then(|a| a.node.as_ref()) {
-            Some(NodeEnum::ColumnRef(cr)) => name_list(&cr.fields).pop().unwrap_or_else(|| "?column?".into()),
-            Some(inner @ NodeEnum::FuncCall(_)) => figure_colname(inner),
-            _ => tc.type_name.as_ref().and_then(|t| name_list(&t.names).pop()).unwrap_or_else(|| "?column?".into()),
-        },
-        NodeEnum::CoalesceExpr(_) => "coalesce".into(),
-        NodeEnum::CaseExpr(_) => "case".into(),
-        NodeEnum::MinMaxExpr(m) => {
-            if m.op == 1 {
-                "greatest".into()
-            } else {
-                "least".into()
-            }
-        }
-        NodeEnum::SubLink(_) => "exists".into(),
-        NodeEnum::AArrayExpr(_) => "array".into(),
-        NodeEnum::RowExpr(_) => "row".into(),
-        _ => "?column?".into(),
-    }
+    Ok(())
 }
 
 /// `CREATE [OR REPLACE] VIEW`.
@@ -132,13 +61,16 @@ pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()>
     let query = stmt.query.as_deref().ok_or_else(|| PgError::new("42601", "missing query"))?;
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let qn = QualName::new(schema, rv.relname.clone());
-    let analysis = analyse(ctx, query)?;
+    let Prepared { text, analysis } = prepare_query(ctx, query)?;
     let mut columns = analysis.columns;
-    for (i, alias) in name_list(&stmt.aliases).into_iter().enumerate() {
-        if i < columns.len() {
-            columns[i] = alias;
-        }
+    let aliases = name_list(&stmt.aliases);
+    if aliases.len() > columns.len() {
+        return Err(PgError::new("42601", "CREATE VIEW specifies more column names than columns"));
     }
+    for (i, alias) in aliases.into_iter().enumerate() {
+        columns[i] = alias;
+    }
+    check_unique_columns(&columns)?;
     let existing = ctx.catalog.relations.get(&qn).cloned();
     let mut seq = None;
     match existing {
@@ -176,8 +108,9 @@ pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()>
         name: qn.clone(),
         seq,
         materialized: false,
-        query: deparse_query(query)?,
+        query: text,
         columns,
+        column_types: analysis.column_types,
         depends_on: analysis.relations,
         column_deps: analysis.column_deps,
         options: super::reloptions(&stmt.options),
@@ -210,19 +143,41 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
         }
         return Err(PgError::duplicate_relation(&written(rv)));
     }
-    let analysis = analyse(ctx, query)?;
+    let Prepared { text, analysis } = prepare_query(ctx, query)?;
     let mut columns = analysis.columns;
-    for (i, alias) in name_list(&into.col_names).into_iter().enumerate() {
-        if i < columns.len() {
-            columns[i] = alias;
-        }
+    let aliases = name_list(&into.col_names);
+    if aliases.len() > columns.len() {
+        return Err(PgError::new("42601", "too many column names were specified"));
     }
+    for (i, alias) in aliases.into_iter().enumerate() {
+        columns[i] = alias;
+    }
+    check_unique_columns(&columns)?;
     let materialized = ObjectType::try_from(stmt.objtype) == Ok(ObjectType::ObjectMatview);
     if !materialized {
-        ctx.not_simulated("CREATE TABLE AS: column types of the new table are not inferred (recorded as text)");
+        let unknown: Vec<&String> = columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| analysis.column_types.get(*i).is_none_or(|t| t.is_none()))
+            .map(|(_, c)| c)
+            .collect();
+        if !unknown.is_empty() {
+            ctx.not_simulated(format!(
+                "CREATE TABLE AS: the type of column(s) {} could not be inferred (recorded as text)",
+                unknown.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+            ));
+        }
         let seq = ctx.catalog.allocate_seq();
-        let mut t = schemasim_catalog::Table { name: qn.clone(), seq, ..Default::default() };
-        t.columns = columns.into_iter().map(|c| schemasim_catalog::Column::new(c, "text")).collect();
+        let mut t =
+            schemasim_catalog::Table { name: qn.clone(), seq, persistence: persistence(rv), ..Default::default() };
+        t.columns = columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let type_name = analysis.column_types.get(i).cloned().flatten().unwrap_or_else(|| "text".into());
+                schemasim_catalog::Column::new(c, type_name)
+            })
+            .collect();
         ctx.catalog.relations.insert(qn, Relation::Table(t));
         return Ok(());
     }
@@ -231,8 +186,9 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
         name: qn.clone(),
         seq,
         materialized: true,
-        query: deparse_query(query)?,
+        query: text,
         columns,
+        column_types: analysis.column_types,
         depends_on: analysis.relations,
         column_deps: analysis.column_deps,
         options: super::reloptions(&into.options),
@@ -245,4 +201,97 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
     };
     ctx.catalog.relations.insert(qn, Relation::View(view));
     Ok(())
+}
+
+/// Views reading `relation`, in catalog order.
+fn views_reading(ctx: &Ctx<'_>, relation: &QualName) -> Vec<QualName> {
+    ctx.catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::View(v) if v.depends_on.contains(relation) && &v.name != relation => Some(v.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Column `relation.old` becomes `new`: every view query reading it is rewritten where it
+/// reads it (PostgreSQL stores column numbers, so its views follow the rename). The view's
+/// own output column names do not change. Call before the catalog shows the new name.
+pub fn rename_column_in_views(ctx: &mut Ctx<'_>, relation: &QualName, old: &str, new: &str) {
+    for name in views_reading(ctx, relation) {
+        let Some(Relation::View(view)) = ctx.catalog.relations.get(&name).cloned() else { continue };
+        if !view.column_deps.iter().any(|(t, c)| t == relation && c == old) {
+            continue;
+        }
+        let query = match analyze(&ctx.catalog, &[], &view.query) {
+            Ok(a) => {
+                let edits = a
+                    .column_uses
+                    .iter()
+                    .filter(|u| &u.table == relation && u.column == old)
+                    .filter_map(|u| name_tokens(&view.query, u.location).last().copied())
+                    .map(|(start, end)| Edit { start, end, text: quote_ident(new) })
+                    .collect();
+                apply_edits(&view.query, edits)
+            }
+            Err(_) => crate::expr::rename_identifier(&view.query, old, new),
+        };
+        let mut view = view;
+        view.query = query;
+        for (t, c) in &mut view.column_deps {
+            if t == relation && c == old {
+                *c = new.to_string();
+            }
+        }
+        ctx.catalog.relations.insert(name, Relation::View(view));
+    }
+}
+
+/// Relation `old` is renamed to `new` (same schema): view queries name it by its new name,
+/// and so do column references qualified by its old name. Call before the catalog changes.
+pub fn rename_relation_in_views(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
+    for name in views_reading(ctx, old) {
+        let Some(Relation::View(view)) = ctx.catalog.relations.get(&name).cloned() else { continue };
+        let query = match analyze(&ctx.catalog, &[], &view.query) {
+            Ok(a) => {
+                let mut edits = Vec::new();
+                for r in a.relation_uses.iter().filter(|r| &r.table == old) {
+                    if let Some(&(start, end)) = name_tokens(&view.query, r.location).last() {
+                        edits.push(Edit { start, end, text: quote_ident(&new.name) });
+                    }
+                }
+                for u in a.column_uses.iter().filter(|u| &u.table == old && u.qualified_by_relation) {
+                    let tokens = name_tokens(&view.query, u.location);
+                    if tokens.len() == u.fields && u.fields >= 2 {
+                        let (start, end) = tokens[u.fields - 2];
+                        edits.push(Edit { start, end, text: quote_ident(&new.name) });
+                    }
+                }
+                apply_edits(&view.query, edits)
+            }
+            Err(_) => crate::expr::rename_identifier(&view.query, &old.name, &new.name),
+        };
+        let mut view = view;
+        view.query = query;
+        for d in &mut view.depends_on {
+            if d == old {
+                *d = new.clone();
+            }
+        }
+        for (t, _) in &mut view.column_deps {
+            if t == old {
+                *t = new.clone();
+            }
+        }
+        ctx.catalog.relations.insert(name, Relation::View(view));
+    }
+}
+
+fn persistence(rv: &protobuf::RangeVar) -> schemasim_catalog::Persistence {
+    match rv.relpersistence.as_str() {
+        "u" => schemasim_catalog::Persistence::Unlogged,
+        "t" => schemasim_catalog::Persistence::Temporary,
+        _ => schemasim_catalog::Persistence::Permanent,
+    }
 }
