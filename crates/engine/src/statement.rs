@@ -29,7 +29,15 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         }
         NodeEnum::CreateExtensionStmt(s) => ddl::misc::create_extension(ctx, s),
         NodeEnum::CreateRoleStmt(s) => ddl::misc::create_role(ctx, s),
+        NodeEnum::VariableSetStmt(s) if s.name == "role" => {
+            ddl::misc::set_role(ctx, s)?;
+            ddl::misc::set_variable(ctx, s)
+        }
         NodeEnum::VariableSetStmt(s) => ddl::misc::set_variable(ctx, s),
+        NodeEnum::GrantRoleStmt(s) => ddl::misc::grant_role(ctx, s),
+        NodeEnum::AlterRoleStmt(s) => ddl::misc::alter_role(ctx, s),
+        NodeEnum::AlterRoleSetStmt(s) => ddl::misc::alter_role_set(ctx, s),
+        NodeEnum::DropRoleStmt(s) => ddl::misc::drop_role(ctx, s),
         NodeEnum::CommentStmt(s) => ddl::misc::comment(ctx, s),
         NodeEnum::GrantStmt(s) => ddl::misc::grant(ctx, s),
         NodeEnum::CreateEnumStmt(s) => ddl::types::create_enum(ctx, s),
@@ -52,8 +60,6 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         }
         NodeEnum::AlterOwnerStmt(_)
         | NodeEnum::AlterDefaultPrivilegesStmt(_)
-        | NodeEnum::GrantRoleStmt(_)
-        | NodeEnum::AlterRoleStmt(_)
         | NodeEnum::AlterStatsStmt(_)
         | NodeEnum::LockStmt(_)
         | NodeEnum::VacuumStmt(_)

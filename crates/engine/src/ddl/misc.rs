@@ -336,7 +336,6 @@ fn apply_grant(grants: &mut Vec<Grant>, grantees: &[String], privileges: &[Strin
 
 /// Does the role exist: the session user, a predefined `pg_*` role of PostgreSQL 17, or one
 /// the migrations created?
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 pub fn role_exists(ctx: &Ctx<'_>, role: &str) -> bool {
     const PREDEFINED: &[&str] = &[
         "pg_database_owner",
@@ -359,7 +358,6 @@ pub fn role_exists(ctx: &Ctx<'_>, role: &str) -> bool {
 }
 
 /// The role a RoleSpec names (`CURRENT_USER`/`SESSION_USER`/`CURRENT_ROLE` are the session user).
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 fn role_spec_name(spec: &protobuf::RoleSpec) -> Option<String> {
     use protobuf::RoleSpecType as T;
     match T::try_from(spec.roletype).unwrap_or(T::Undefined) {
@@ -371,13 +369,11 @@ fn role_spec_name(spec: &protobuf::RoleSpec) -> Option<String> {
     }
 }
 
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 fn undefined_role(role: &str) -> PgError {
     PgError::new("42704", format!("role \"{role}\" does not exist"))
 }
 
 /// Is `role` a member of `of`, directly or through other roles?
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 fn is_member_of(ctx: &Ctx<'_>, role: &str, of: &str) -> bool {
     let mut stack = vec![role.to_string()];
     let mut seen = Vec::new();
@@ -400,7 +396,6 @@ fn is_member_of(ctx: &Ctx<'_>, role: &str, of: &str) -> bool {
 /// that would make a role a member of itself is refused (0LP01); granting an existing
 /// membership is a NOTICE, revoking a missing one a WARNING. Memberships are recorded on the
 /// member.
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 pub fn grant_role(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantRoleStmt) -> PgResult<()> {
     let names = |list: &[protobuf::Node]| -> Vec<String> {
         list.iter()
@@ -448,7 +443,6 @@ pub fn grant_role(ctx: &mut Ctx<'_>, stmt: &protobuf::GrantRoleStmt) -> PgResult
 }
 
 /// `ALTER ROLE name [WITH] options`: the role must exist; LOGIN and SUPERUSER are recorded.
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 pub fn alter_role(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterRoleStmt) -> PgResult<()> {
     let Some(name) = stmt.role.as_ref().and_then(role_spec_name) else {
         return Ok(());
@@ -474,7 +468,6 @@ pub fn alter_role(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterRoleStmt) -> PgResult
 
 /// `ALTER ROLE name [IN DATABASE db] SET/RESET ...`: the role must exist (not `ALL`); the
 /// per-role settings only apply to later sessions, which the replay does not open.
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 pub fn alter_role_set(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterRoleSetStmt) -> PgResult<()> {
     match stmt.role.as_ref().and_then(role_spec_name) {
         Some(name) if !role_exists(ctx, &name) => Err(undefined_role(&name)),
@@ -485,7 +478,6 @@ pub fn alter_role_set(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterRoleSetStmt) -> P
 /// `DROP ROLE [IF EXISTS] name, ...`: a missing role is 42704 (a NOTICE with IF EXISTS); a role
 /// that owns objects or holds privileges or is named by policies cannot be dropped (2BP01,
 /// with DETAIL lines naming them).
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 pub fn drop_role(ctx: &mut Ctx<'_>, stmt: &protobuf::DropRoleStmt) -> PgResult<()> {
     let mut names = Vec::new();
     for r in &stmt.roles {
@@ -531,7 +523,6 @@ pub fn drop_role(ctx: &mut Ctx<'_>, stmt: &protobuf::DropRoleStmt) -> PgResult<(
 
 /// What keeps a role from being dropped: objects it owns, privileges granted to it, policies
 /// naming it (pg_shdepend), in PostgreSQL's wording.
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 fn role_dependents(ctx: &Ctx<'_>, role: &str) -> Vec<String> {
     use crate::deps::{describe, Obj};
     let c = &ctx.catalog;
@@ -584,7 +575,6 @@ fn role_dependents(ctx: &Ctx<'_>, role: &str) -> Vec<String> {
 
 /// `SET ROLE name` / `SET ROLE NONE` / `RESET ROLE`: the role must exist (22023). The
 /// simulation keeps running as the session user: privileges are not checked.
-#[allow(dead_code)] // Dispatched from statement.rs once wired there.
 pub fn set_role(ctx: &mut Ctx<'_>, stmt: &protobuf::VariableSetStmt) -> PgResult<()> {
     for a in &stmt.args {
         if let Some(NodeEnum::AConst(c)) = a.node.as_ref() {
