@@ -146,10 +146,18 @@ pub fn dump(catalog: &Catalog) -> String {
 
 pub(crate) fn sequence_ddl(s: &Sequence) -> String {
     format!(
-        "CREATE {}SEQUENCE {} AS {} START WITH {} INCREMENT BY {}{}{} CACHE {}{};\n",
+        "CREATE {}SEQUENCE {} AS {}{};\n",
         if s.persistence == Persistence::Unlogged { "UNLOGGED " } else { "" },
         s.name,
         s.data_type,
+        sequence_options(s)
+    )
+}
+
+/// ` START WITH .. INCREMENT BY .. [MINVALUE ..] [MAXVALUE ..] CACHE .. [CYCLE]`.
+fn sequence_options(s: &Sequence) -> String {
+    format!(
+        " START WITH {} INCREMENT BY {}{}{} CACHE {}{}",
         s.start,
         s.increment,
         s.min_value.map(|v| format!(" MINVALUE {v}")).unwrap_or_default(),
@@ -430,16 +438,7 @@ fn table_ddl_in(catalog: &Catalog, t: &Table) -> String {
             _ => None,
         });
         match seq {
-            Some(s) => format!(
-                " (SEQUENCE NAME {} START WITH {} INCREMENT BY {}{}{} CACHE {}{})",
-                s.name,
-                s.start,
-                s.increment,
-                s.min_value.map(|v| format!(" MINVALUE {v}")).unwrap_or_default(),
-                s.max_value.map(|v| format!(" MAXVALUE {v}")).unwrap_or_default(),
-                s.cache,
-                if s.cycle { " CYCLE" } else { "" }
-            ),
+            Some(s) => format!(" (SEQUENCE NAME {}{})", s.name, sequence_options(s)),
             None => String::new(),
         }
     };

@@ -14,7 +14,7 @@
 
 mod builtin;
 mod functions;
-mod tables;
+pub(crate) mod tables;
 mod value;
 
 pub use value::{as_condition, Value};

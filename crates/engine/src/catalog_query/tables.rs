@@ -92,7 +92,7 @@ fn owner(o: &Option<String>) -> Value {
 
 /// PostgreSQL 17's predefined roles (`pg_roles` in a fresh cluster, besides the bootstrap
 /// superuser).
-const BUILTIN_ROLES: &[&str] = &[
+pub(crate) const BUILTIN_ROLES: &[&str] = &[
     "pg_database_owner",
     "pg_read_all_data",
     "pg_write_all_data",

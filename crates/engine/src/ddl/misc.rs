@@ -337,24 +337,9 @@ fn apply_grant(grants: &mut Vec<Grant>, grantees: &[String], privileges: &[Strin
 /// Does the role exist: the session user, a predefined `pg_*` role of PostgreSQL 17, or one
 /// the migrations created?
 pub fn role_exists(ctx: &Ctx<'_>, role: &str) -> bool {
-    const PREDEFINED: &[&str] = &[
-        "pg_database_owner",
-        "pg_read_all_data",
-        "pg_write_all_data",
-        "pg_monitor",
-        "pg_read_all_settings",
-        "pg_read_all_stats",
-        "pg_stat_scan_tables",
-        "pg_read_server_files",
-        "pg_write_server_files",
-        "pg_execute_server_program",
-        "pg_signal_backend",
-        "pg_checkpoint",
-        "pg_maintain",
-        "pg_use_reserved_connections",
-        "pg_create_subscription",
-    ];
-    role == crate::session::SESSION_USER || PREDEFINED.contains(&role) || ctx.catalog.roles.contains_key(role)
+    role == crate::session::SESSION_USER
+        || crate::catalog_query::tables::BUILTIN_ROLES.contains(&role)
+        || ctx.catalog.roles.contains_key(role)
 }
 
 /// The role a RoleSpec names (`CURRENT_USER`/`SESSION_USER`/`CURRENT_ROLE` are the session user).
