@@ -58,10 +58,36 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         }
         NodeEnum::SelectStmt(select) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            check_query_names(ctx, ctx.source)?;
             set_config_calls(ctx, select)
         }
         _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),
     }
+}
+
+/// Parse analysis of a query: its columns must exist and be unambiguous. Only the name errors
+/// of the analysis are reported (42703 undefined column, 42702 ambiguous column, 42P01 missing
+/// FROM entry); anything else the analysis does not model is left to the server.
+/// System columns (`ctid`, `tableoid`...) and data-modifying CTEs are not modelled by the
+/// analysis, so queries using them are not checked.
+pub fn check_query_names(ctx: &Ctx<'_>, text: &str) -> PgResult<()> {
+    const SYSTEM_COLUMNS: &[&str] = &["tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"];
+    match crate::ddl::query::analyze(&ctx.catalog, &ctx.search_path_schemas(), text) {
+        Err(e) if SYSTEM_COLUMNS.iter().any(|c| e.message.contains(c)) => Ok(()),
+        Err(e) if matches!(e.sqlstate.as_str(), "42703" | "42702" | "42P01") && !has_modifying_cte(text) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn has_modifying_cte(text: &str) -> bool {
+    let Ok(parsed) = pg_query::parse(text) else { return false };
+    parsed.protobuf.stmts.iter().filter_map(|s| s.stmt.as_deref()).any(|tree| {
+        crate::expr::find_all(tree, "CommonTableExpr").iter().any(|cte| {
+            cte.pointer("/ctequery/node").and_then(|n| n.as_object()).is_some_and(|n| {
+                n.contains_key("InsertStmt") || n.contains_key("UpdateStmt") || n.contains_key("DeleteStmt")
+            })
+        })
+    })
 }
 
 /// A relation a query names; a missing schema is reported as a missing relation, as the

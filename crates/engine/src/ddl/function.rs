@@ -122,6 +122,9 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
     }
     if language == "sql" {
         validate_sql_body(ctx, body.as_deref(), stmt.sql_body.as_deref())?;
+        if stmt.parameters.is_empty() {
+            validate_sql_body_columns(ctx, body.as_deref())?;
+        }
     }
     let definition = definition_text(stmt, &key.name)?;
     let seq = existing.as_ref().map_or_else(|| ctx.catalog.allocate_seq(), |f| f.seq);
@@ -197,6 +200,25 @@ fn validate_sql_body(ctx: &Ctx<'_>, body: Option<&str>, sql_body: Option<&protob
                 let written = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
                 return Err(PgError::undefined_table(&written));
             }
+        }
+    }
+    Ok(())
+}
+
+/// The SELECTs of a parameterless SQL function body must also name existing columns (parse
+/// analysis runs at CREATE time). Functions with parameters are not analysed: their parameter
+/// names resolve like columns, which the query analysis does not model.
+fn validate_sql_body_columns(ctx: &Ctx<'_>, body: Option<&str>) -> PgResult<()> {
+    let Some(text) = body else { return Ok(()) };
+    let Ok(parsed) = pg_query::parse(text) else { return Ok(()) };
+    for raw in &parsed.protobuf.stmts {
+        if !matches!(raw.stmt.as_ref().and_then(|s| s.node.as_ref()), Some(NodeEnum::SelectStmt(_))) {
+            continue;
+        }
+        let start = raw.stmt_location.max(0) as usize;
+        let end = if raw.stmt_len == 0 { text.len() } else { start + raw.stmt_len as usize };
+        if let Some(statement) = text.get(start..end) {
+            crate::dml::check_query_names(ctx, statement)?;
         }
     }
     Ok(())
