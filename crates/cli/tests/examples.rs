@@ -117,3 +117,17 @@ fn diff_between_steps_lists_added_columns() {
     assert!(out.contains("+ column status of table public.users"), "{out}");
     assert!(out.contains("+ column signup_metadata of table public.users"), "{out}");
 }
+
+#[test]
+fn until_stops_at_the_named_step_by_name_version_or_position() {
+    let dir = examples().join("skipped-baseline/migrations");
+    for spec in ["058_add_user_phone", "058", "4"] {
+        let (code, out) = schemasim(&["replay", "--until", spec, dir.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("058_add_user_phone"), "{spec}: {out}");
+        assert!(!out.contains("115_add_user_status"), "{spec}: {out}");
+        assert!(out.contains("4 migrations: 4 ok"), "{spec}: {out}");
+    }
+    let (code, out) = schemasim(&["replay", "--until", "999", dir.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+}
