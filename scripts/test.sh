@@ -23,7 +23,9 @@ step "clippy (wasm32 engine)"
 cargo clippy -p schemasim-engine --target wasm32-unknown-unknown -- -D warnings
 
 step "tests"
-cargo test --workspace
+mkdir -p target
+cargo test --workspace 2>&1 | tee target/test-output.txt
+test_counts=$(awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed", passed, failed }' target/test-output.txt)
 
 step "engine builds for wasm32-unknown-unknown"
 cargo build -p schemasim-engine --target wasm32-unknown-unknown
@@ -52,3 +54,6 @@ if [ "${SCHEMASIM_SKIP_CONFORMANCE:-}" != 1 ] && [ -d ../shared/corpus ]; then
   cargo xtask conformance --quick
 fi
 [ "${SCHEMASIM_SKIP_CONFORMANCE:-}" = 1 ] || { step "fixtures vs real PostgreSQL 17"; cargo xtask verify-fixtures; }
+
+printf '\n'
+echo "tests: ${test_counts}"
