@@ -257,7 +257,7 @@ pub(crate) fn view_ddl(v: &View) -> String {
 }
 
 pub(crate) fn trigger_ddl(t: &Table, tr: &Trigger) -> String {
-    let mut s = format!("{};\n", retarget_trigger(&tr.definition, &t.name));
+    let mut s = format!("{};\n", retarget_trigger(&tr.definition, &t.name, &tr.name));
     if tr.enabled != 'O' {
         let how = match tr.enabled {
             'D' => "DISABLE",
@@ -536,14 +536,17 @@ pub(crate) fn index_ddl(catalog: &Catalog, i: &Index) -> String {
     s
 }
 
-/// A stored trigger definition re-pointed at the table's current name.
-fn retarget_trigger(definition: &str, table: &QualName) -> String {
+/// A stored trigger definition re-pointed at the table's current name and at the trigger's own
+/// current name (ALTER TABLE RENAME / SET SCHEMA and ALTER TRIGGER RENAME change neither in the
+/// stored text).
+fn retarget_trigger(definition: &str, table: &QualName, name: &str) -> String {
     let Ok(mut parsed) = pg_query::parse(definition) else {
         return definition.to_string();
     };
     if let Some(pg_query::NodeEnum::CreateTrigStmt(t)) =
         parsed.protobuf.stmts.first_mut().and_then(|s| s.stmt.as_mut()).and_then(|s| s.node.as_mut())
     {
+        t.trigname = name.to_string();
         if let Some(r) = t.relation.as_mut() {
             r.schemaname = table.schema.clone();
             r.relname = table.name.clone();
