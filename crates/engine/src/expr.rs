@@ -51,25 +51,41 @@ pub fn parse_expr(text: &str) -> PgResult<Node> {
 /// Every object found under `key` anywhere in the tree (e.g. all `ColumnRef`s), via the parse
 /// tree's serde form: a generic walk that no node kind can escape.
 pub fn find_all(expr: &Node, key: &str) -> Vec<serde_json::Value> {
-    fn walk(value: &serde_json::Value, key: &str, out: &mut Vec<serde_json::Value>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    if k == key {
-                        out.push(v.clone());
-                    }
-                    walk(v, key, out);
+    map_found(expr, key, serde_json::Value::clone)
+}
+
+/// `find_all` on a tree already in serde form, without cloning: references to every object
+/// under `key`, in the same order.
+pub fn find_in<'v>(value: &'v serde_json::Value, key: &str, out: &mut Vec<&'v serde_json::Value>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                if k == key {
+                    out.push(v);
                 }
+                find_in(v, key, out);
             }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, key, out)),
-            _ => {}
         }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| find_in(v, key, out)),
+        _ => {}
     }
-    let mut out = Vec::new();
-    if let Ok(value) = serde_json::to_value(expr) {
-        walk(&value, key, &mut out);
+}
+
+/// Is there an object under `key` anywhere in the serde-form tree?
+fn has_key(value: &serde_json::Value, key: &str) -> bool {
+    match value {
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k == key || has_key(v, key)),
+        serde_json::Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+        _ => false,
     }
-    out
+}
+
+/// The objects under `key` in `expr`'s serde form, mapped by `f` (one serialization, no clones).
+fn map_found<T>(expr: &Node, key: &str, f: impl Fn(&serde_json::Value) -> T) -> Vec<T> {
+    let Ok(value) = serde_json::to_value(expr) else { return Vec::new() };
+    let mut found = Vec::new();
+    find_in(&value, key, &mut found);
+    found.into_iter().map(f).collect()
 }
 
 /// The strings of a serde-form name list (`fields` of a ColumnRef, `funcname` of a FuncCall).
@@ -88,11 +104,9 @@ fn json_names(list: Option<&serde_json::Value>) -> Vec<String> {
 /// column for `col` and `tbl.col`).
 pub fn column_refs(expr: &Node) -> Vec<String> {
     let mut out = Vec::new();
-    for cr in find_all(expr, "ColumnRef") {
-        if let Some(name) = json_names(cr.get("fields")).pop() {
-            if !out.contains(&name) {
-                out.push(name);
-            }
+    for name in map_found(expr, "ColumnRef", |cr| json_names(cr.get("fields")).pop()).into_iter().flatten() {
+        if !out.contains(&name) {
+            out.push(name);
         }
     }
     out
@@ -100,15 +114,18 @@ pub fn column_refs(expr: &Node) -> Vec<String> {
 
 /// Qualified names of functions an expression calls, as written.
 pub fn function_calls(expr: &Node) -> Vec<Vec<String>> {
-    find_all(expr, "FuncCall").iter().map(|fc| json_names(fc.get("funcname"))).collect()
+    map_found(expr, "FuncCall", |fc| json_names(fc.get("funcname")))
 }
 
 /// Relations a statement names, as `(schema, name)` written (schema empty when unqualified):
 /// RangeVar nodes (FROM items) and the `relation` fields of INSERT/UPDATE/DELETE/MERGE.
 pub fn range_vars(tree: &Node) -> Vec<(String, String)> {
-    find_all(tree, "RangeVar")
-        .iter()
-        .chain(find_all(tree, "relation").iter())
+    let Ok(value) = serde_json::to_value(tree) else { return Vec::new() };
+    let mut found = Vec::new();
+    find_in(&value, "RangeVar", &mut found);
+    find_in(&value, "relation", &mut found);
+    found
+        .into_iter()
         .filter(|rv| rv.is_object())
         .map(|rv| {
             let get = |k: &str| rv.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -150,7 +167,7 @@ pub fn rename_identifier(text: &str, old: &str, new: &str) -> String {
 /// True when the expression contains a sub-select, which PostgreSQL forbids in DEFAULT,
 /// CHECK and index expressions.
 pub fn contains_subquery(expr: &Node) -> bool {
-    !find_all(expr, "SubLink").is_empty()
+    serde_json::to_value(expr).is_ok_and(|v| has_key(&v, "SubLink"))
 }
 
 /// Rewrites `'name'::regclass` literals that name relation `old` so they name it by
@@ -223,11 +240,11 @@ pub fn rename_function_calls(text: &str, old: &schemasim_catalog::QualName, arit
         return text.to_string();
     };
     let mut calls = Vec::new();
-    fn walk(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    fn walk<'v>(v: &'v serde_json::Value, out: &mut Vec<&'v serde_json::Value>) {
         match v {
             serde_json::Value::Object(map) => {
                 if let Some(fc) = map.get("FuncCall") {
-                    out.push(fc.clone());
+                    out.push(fc);
                 }
                 map.values().for_each(|x| walk(x, out));
             }
@@ -236,6 +253,7 @@ pub fn rename_function_calls(text: &str, old: &schemasim_catalog::QualName, arit
         }
     }
     walk(&tree, &mut calls);
+    let mut tokens = None;
     let mut edits = Vec::new();
     for fc in calls {
         let name = json_names(fc.get("funcname"));
@@ -250,7 +268,8 @@ pub fn rename_function_calls(text: &str, old: &schemasim_catalog::QualName, arit
             continue;
         }
         let Some(location) = fc.get("location").and_then(|l| l.as_u64()) else { continue };
-        if let Some(&(start, end)) = crate::ddl::query::name_tokens(text, location as usize).last() {
+        let tokens = tokens.get_or_insert_with(|| crate::ddl::query::scan_tokens(text));
+        if let Some(&(start, end)) = crate::ddl::query::name_tokens_in(text, tokens, location as usize).last() {
             edits.push(crate::ddl::query::Edit { start, end, text: schemasim_catalog::quote_ident(new) });
         }
     }
@@ -264,6 +283,9 @@ pub fn rename_type_in_casts(
     old: &schemasim_catalog::QualName,
     new: &schemasim_catalog::QualName,
 ) -> String {
+    if !may_name(text, old) {
+        return text.to_string();
+    }
     let Ok(parsed) = pg_query::parse(text) else {
         return text.to_string();
     };
@@ -272,11 +294,12 @@ pub fn rename_type_in_casts(
     };
     let mut edits = Vec::new();
     let mut names = Vec::new();
-    fn walk(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+    let mut tokens = None;
+    fn walk<'v>(v: &'v serde_json::Value, out: &mut Vec<&'v serde_json::Value>) {
         match v {
             serde_json::Value::Object(map) => {
                 if let Some(t) = map.get("TypeCast").and_then(|tc| tc.get("type_name")) {
-                    out.push(t.clone());
+                    out.push(t);
                 }
                 map.values().for_each(|x| walk(x, out));
             }
@@ -296,10 +319,23 @@ pub fn rename_type_in_casts(
         if !matches {
             continue;
         }
-        let tokens = crate::ddl::query::name_tokens(text, location as usize);
+        let all = tokens.get_or_insert_with(|| crate::ddl::query::scan_tokens(text));
+        let tokens = crate::ddl::query::name_tokens_in(text, all, location as usize);
         if let (Some(first), Some(last)) = (tokens.first(), tokens.get(written.len().saturating_sub(1))) {
             edits.push(crate::ddl::query::Edit { start: first.0, end: last.1, text: new.to_string() });
         }
     }
     crate::ddl::query::apply_edits(text, edits)
+}
+
+/// Cheap test before parsing: can SQL text name `old` at all? A name the parser produces is
+/// written in the text (ASCII case aside, possibly truncated to a prefix that is `old.name`),
+/// except for `U&"..."` identifiers, names with doubled quotes and the `pg_catalog` names
+/// the grammar supplies itself (`integer` → `pg_catalog.int4`): those always parse.
+fn may_name(text: &str, old: &schemasim_catalog::QualName) -> bool {
+    if old.schema == "pg_catalog" || old.name.contains('"') || old.name.is_empty() {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower.contains("u&") || lower.contains(&old.name.to_ascii_lowercase())
 }

@@ -130,8 +130,8 @@ struct Analyzer<'a> {
 pub fn analyze(catalog: &Catalog, search_path: &[String], text: &str) -> PgResult<Analysis> {
     let parsed = pg_query::parse(text).map_err(|e| PgError::new("42601", e.to_string()))?;
     let value = serde_json::to_value(&parsed.protobuf).map_err(|e| PgError::new("XX000", e.to_string()))?;
-    let stmt = value.pointer("/stmts/0/stmt").cloned().unwrap_or(Value::Null);
-    let Some(("SelectStmt", select)) = node(&stmt) else {
+    let stmt = value.pointer("/stmts/0/stmt").unwrap_or(&NULL);
+    let Some(("SelectStmt", select)) = node(stmt) else {
         return Err(PgError::new("42601", "a view's query must be a SELECT"));
     };
     let mut a = Analyzer { catalog, search_path, levels: Vec::new(), output_names: None, out: Analysis::default() };
@@ -168,8 +168,10 @@ fn node(v: &Value) -> Option<(&str, &Value)> {
     map.iter().next().map(|(k, v)| (k.as_str(), v))
 }
 
-fn list(v: &Value, key: &str) -> Vec<Value> {
-    v.get(key).and_then(|l| l.as_array()).cloned().unwrap_or_default()
+static NULL: Value = Value::Null;
+
+fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key).and_then(|l| l.as_array()).map_or(&[], |l| l.as_slice())
 }
 
 fn string(v: &Value, key: &str) -> String {
@@ -180,8 +182,8 @@ fn int(v: &Value, key: &str) -> i64 {
     v.get(key).and_then(|s| s.as_i64()).unwrap_or(0)
 }
 
-fn present(v: &Value, key: &str) -> Option<Value> {
-    v.get(key).filter(|x| !x.is_null()).cloned()
+fn present<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    v.get(key).filter(|x| !x.is_null())
 }
 
 /// String values of a name list (`fields`, `colnames`, `funcname`).
@@ -197,7 +199,7 @@ fn names(items: &[Value]) -> Vec<String> {
 
 fn alias_of(v: &Value) -> Option<(String, Vec<String>)> {
     let alias = present(v, "alias")?;
-    Some((string(&alias, "aliasname"), names(&list(&alias, "colnames"))))
+    Some((string(alias, "aliasname"), names(list(alias, "colnames"))))
 }
 
 fn is_system_schema(schema: &str) -> bool {
@@ -214,15 +216,15 @@ impl Analyzer<'_> {
 
     fn select_body(&mut self, s: &Value) -> PgResult<Option<Vec<Col>>> {
         if let Some(with) = present(s, "with_clause") {
-            self.with_clause(&with)?;
+            self.with_clause(with)?;
         }
         if int(s, "op") > 1 {
             let left = match present(s, "larg") {
-                Some(l) => self.select(&l)?,
+                Some(l) => self.select(l)?,
                 None => None,
             };
             let right = match present(s, "rarg") {
-                Some(r) => self.select(&r)?,
+                Some(r) => self.select(r)?,
                 None => None,
             };
             // The result's types: the first arm's where known, else the other's.
@@ -249,7 +251,9 @@ impl Analyzer<'_> {
         let values = list(s, "values_lists");
         if !values.is_empty() {
             let width = values.first().and_then(|v| node(v)).map_or(0, |(_, l)| list(l, "items").len());
-            self.walk(&Value::Array(values))?;
+            for v in values {
+                self.walk(v)?;
+            }
             return Ok(Some(
                 (1..=width)
                     .map(|i| Col { name: format!("column{i}"), type_name: None, dep: None, qual: None })
@@ -257,15 +261,15 @@ impl Analyzer<'_> {
             ));
         }
         for item in list(s, "from_clause") {
-            let items = self.range_item(&item)?;
+            let items = self.range_item(item)?;
             self.top().items.extend(items);
         }
         let mut outputs: Option<Vec<Col>> = Some(Vec::new());
         for t in list(s, "target_list") {
-            let Some(("ResTarget", rt)) = node(&t) else { continue };
-            let val = rt.get("val").cloned().unwrap_or(Value::Null);
+            let Some(("ResTarget", rt)) = node(t) else { continue };
+            let val = rt.get("val").unwrap_or(&NULL);
             let name = string(rt, "name");
-            if let Some(("ColumnRef", cr)) = node(&val) {
+            if let Some(("ColumnRef", cr)) = node(val) {
                 if is_star(cr) {
                     let expanded = self.expand_star(cr)?;
                     match (expanded, outputs.as_mut()) {
@@ -275,10 +279,10 @@ impl Analyzer<'_> {
                     continue;
                 }
             }
-            self.walk(&val)?;
-            let name = if name.is_empty() { figure_colname(&val).0 } else { name };
+            self.walk(val)?;
+            let name = if name.is_empty() { figure_colname(val).0 } else { name };
             if let Some(out) = outputs.as_mut() {
-                let type_name = self.type_of(&val);
+                let type_name = self.type_of(val);
                 out.push(Col { name, type_name, dep: None, qual: None });
             }
         }
@@ -306,10 +310,10 @@ impl Analyzer<'_> {
     fn with_clause(&mut self, with: &Value) -> PgResult<()> {
         let recursive = with.get("recursive").and_then(|r| r.as_bool()).unwrap_or(false);
         for c in list(with, "ctes") {
-            let Some(("CommonTableExpr", cte)) = node(&c) else { continue };
+            let Some(("CommonTableExpr", cte)) = node(c) else { continue };
             let name = string(cte, "ctename");
-            let aliases = names(&list(cte, "aliascolnames"));
-            let query = cte.get("ctequery").cloned().unwrap_or(Value::Null);
+            let aliases = names(list(cte, "aliascolnames"));
+            let query = cte.get("ctequery").unwrap_or(&NULL);
             let rename = |cols: Option<Vec<(String, Option<String>)>>| -> Option<Vec<(String, Option<String>)>> {
                 let mut cols = cols?;
                 for (i, a) in aliases.iter().enumerate() {
@@ -321,7 +325,7 @@ impl Analyzer<'_> {
             };
             let col_names =
                 |cols: Option<Vec<Col>>| cols.map(|cs| cs.into_iter().map(|c| (c.name, c.type_name)).collect());
-            match node(&query) {
+            match node(query) {
                 Some(("SelectStmt", sel)) => {
                     if recursive {
                         // The recursive term sees the CTE with the non-recursive term's columns.
@@ -329,7 +333,7 @@ impl Analyzer<'_> {
                             Some(aliases.iter().map(|a| (a.clone(), None)).collect())
                         } else if int(sel, "op") > 1 {
                             match present(sel, "larg") {
-                                Some(l) => col_names(self.select(&l)?),
+                                Some(l) => col_names(self.select(l)?),
                                 None => None,
                             }
                         } else {
@@ -346,7 +350,7 @@ impl Analyzer<'_> {
                     }
                 }
                 _ => {
-                    self.walk(&query)?;
+                    self.walk(query)?;
                     self.top().ctes.push(Cte { name, columns: None });
                 }
             }
@@ -365,8 +369,8 @@ impl Analyzer<'_> {
             "RangeVar" => self.range_var(n).map(|i| vec![i]),
             "RangeSubselect" => {
                 let lateral = n.get("lateral").and_then(|l| l.as_bool()).unwrap_or(false);
-                let sub = n.get("subquery").cloned().unwrap_or(Value::Null);
-                let cols = self.subquery_hiding_level(&sub, !lateral)?;
+                let sub = n.get("subquery").unwrap_or(&NULL);
+                let cols = self.subquery_hiding_level(sub, !lateral)?;
                 let alias = alias_of(n);
                 let refname = alias.as_ref().map(|a| a.0.clone());
                 let cols = cols.map(|cs| rename_cols(cs, alias.as_ref().map_or(&[][..], |a| &a.1), refname.as_deref()));
@@ -385,20 +389,16 @@ impl Analyzer<'_> {
                 let mut column_names: Vec<String> = alias.as_ref().map(|a| a.1.clone()).unwrap_or_default();
                 let coldefs: Vec<String> = list(n, "coldeflist")
                     .iter()
-                    .chain(
-                        list(n, "functions")
-                            .iter()
-                            .flat_map(|f| match node(f) {
-                                Some(("List", l)) => list(l, "items")
-                                    .get(1)
-                                    .and_then(|c| node(c))
-                                    .map(|(_, c)| list(c, "items"))
-                                    .unwrap_or_default(),
-                                _ => Vec::new(),
-                            })
-                            .collect::<Vec<_>>()
-                            .iter(),
-                    )
+                    .chain(list(n, "functions").iter().flat_map(|f| {
+                        match node(f) {
+                            Some(("List", l)) => list(l, "items")
+                                .get(1)
+                                .and_then(|c| node(c))
+                                .map(|(_, c)| list(c, "items"))
+                                .unwrap_or_default(),
+                            _ => &[],
+                        }
+                    }))
                     .filter_map(|c| match node(c) {
                         Some(("ColumnDef", d)) => Some(string(d, "colname")),
                         _ => None,
@@ -410,9 +410,9 @@ impl Analyzer<'_> {
                 let funcname = list(n, "functions")
                     .first()
                     .and_then(|f| node(f))
-                    .and_then(|(_, l)| list(l, "items").first().cloned())
-                    .and_then(|fc| match node(&fc) {
-                        Some(("FuncCall", fc)) => names(&list(fc, "funcname")).pop(),
+                    .and_then(|(_, l)| list(l, "items").first())
+                    .and_then(|fc| match node(fc) {
+                        Some(("FuncCall", fc)) => names(list(fc, "funcname")).pop(),
                         _ => None,
                     });
                 let refname = alias.as_ref().map(|a| a.0.clone()).or(funcname);
@@ -441,7 +441,7 @@ impl Analyzer<'_> {
                 }])
             }
             "RangeTableSample" => match present(n, "relation") {
-                Some(r) => self.range_item(&r),
+                Some(r) => self.range_item(r),
                 None => Ok(Vec::new()),
             },
             "JoinExpr" => self.join(n),
@@ -566,28 +566,29 @@ impl Analyzer<'_> {
 
     fn join(&mut self, n: &Value) -> PgResult<Vec<Item>> {
         let left = match present(n, "larg") {
-            Some(l) => self.range_item(&l)?,
+            Some(l) => self.range_item(l)?,
             None => Vec::new(),
         };
-        // A LATERAL right side (or a function) sees the left side's items.
+        // A LATERAL right side (or a function) sees the left side's items (moved in and back
+        // out: the right side leaves the level's items as it found them).
         let before = self.top().items.len();
-        self.top().items.extend(left.iter().cloned());
+        let left_len = left.len();
+        self.top().items.extend(left);
         let right = match present(n, "rarg") {
-            Some(r) => self.range_item(&r),
+            Some(r) => self.range_item(r),
             None => Ok(Vec::new()),
         };
-        self.top().items.truncate(before);
+        let mut left = self.top().items.split_off(before);
+        left.truncate(left_len);
         let right = right?;
         // ON sees the join's inputs (and outer levels).
         let was = self.top().hidden;
         self.top().hidden = true;
-        self.levels.push(Level {
-            items: left.iter().chain(&right).cloned().collect(),
-            ctes: Vec::new(),
-            hidden: false,
-        });
+        left.extend(right);
+        self.levels.push(Level { items: left, ctes: Vec::new(), hidden: false });
         let quals = self.walk(&n["quals"]);
-        self.levels.pop();
+        let mut left = self.levels.pop().map(|l| l.items).unwrap_or_default();
+        let right = left.split_off(left_len);
         self.top().hidden = was;
         quals?;
         let visible = |items: &[Item]| -> Option<Vec<Col>> {
@@ -608,7 +609,7 @@ impl Analyzer<'_> {
                 _ => None,
             }
         } else {
-            Some(names(&list(n, "using_clause")))
+            Some(names(list(n, "using_clause")))
         };
         // USING columns are read from both sides (the join condition compares them).
         for name in using.iter().flatten() {
@@ -666,7 +667,7 @@ impl Analyzer<'_> {
             rename_cols(cs, alias.as_ref().map_or(&[][..], |a| &a.1), refname.as_deref())
         });
         if let Some(ua) = present(n, "join_using_alias") {
-            let name = string(&ua, "aliasname");
+            let name = string(ua, "aliasname");
             items.push(Item {
                 refname: Some(name.clone()),
                 rel_visible: true,
@@ -694,10 +695,9 @@ impl Analyzer<'_> {
     /// Expands `*` / `a.*` of a target list; records the expansion when it can be written out.
     fn expand_star(&mut self, cr: &Value) -> PgResult<Option<Vec<Col>>> {
         let location = int(cr, "location").max(0) as usize;
-        let qualifier = names(&list(cr, "fields"));
-        let level = self.levels.last().map(|l| l.items.clone()).unwrap_or_default();
-        let items: Vec<Item> = if qualifier.is_empty() {
-            level.into_iter().filter(|i| i.cols_visible).collect()
+        let qualifier = names(list(cr, "fields"));
+        let items: Vec<&Item> = if qualifier.is_empty() {
+            self.levels.last().map(|l| l.items.iter().filter(|i| i.cols_visible).collect()).unwrap_or_default()
         } else {
             let refname = qualifier.last().cloned().unwrap_or_default();
             match self.find_item(&refname) {
@@ -715,7 +715,7 @@ impl Analyzer<'_> {
             let Some(cs) = &i.columns else { return Ok(None) };
             for c in cs {
                 let qual = if qualifier.is_empty() { c.qual.clone() } else { i.refname.clone() };
-                cols.push(Col { qual, ..c.clone() });
+                cols.push(Col { qual, name: c.name.clone(), type_name: c.type_name.clone(), dep: c.dep.clone() });
             }
         }
         for c in &cols {
@@ -744,7 +744,7 @@ impl Analyzer<'_> {
         let (kind, n) = node(v)?;
         match kind {
             "ColumnRef" => {
-                let written = names(&list(n, "fields"));
+                let written = names(list(n, "fields"));
                 match written.as_slice() {
                     [name] => match self.find_column(name) {
                         Lookup::Found(c, _) => c.type_name,
@@ -759,7 +759,7 @@ impl Analyzer<'_> {
             }
             "TypeCast" => {
                 let t = present(n, "type_name")?;
-                self.type_name(&t)
+                self.type_name(t)
             }
             "AConst" => {
                 let val = n.get("val")?;
@@ -785,12 +785,12 @@ impl Analyzer<'_> {
             "CoalesceExpr" | "MinMaxExpr" => list(n, "args").iter().find_map(|a| self.type_of(a)),
             "CaseExpr" => list(n, "args")
                 .iter()
-                .filter_map(|w| node(w).map(|(_, w)| w.get("result").cloned().unwrap_or(Value::Null)))
+                .filter_map(|w| node(w).map(|(_, w)| w.get("result").unwrap_or(&NULL)))
                 .chain(present(n, "defresult"))
-                .find_map(|r| self.type_of(&r)),
+                .find_map(|r| self.type_of(r)),
             "AExpr" => {
                 use pg_query::protobuf::AExprKind as K;
-                let op = names(&list(n, "name")).pop().unwrap_or_default();
+                let op = names(list(n, "name")).pop().unwrap_or_default();
                 let kind = int(n, "kind");
                 let comparison = [
                     "=", "<>", "!=", "<", ">", "<=", ">=", "~~", "!~~", "~~*", "!~~*", "~", "~*", "@>", "<@", "&&",
@@ -800,14 +800,14 @@ impl Analyzer<'_> {
                     return (kind != K::AexprNullif as i64).then(|| "boolean".into());
                 }
                 if op == "||" {
-                    let l = present(n, "lexpr").and_then(|l| self.type_of(&l));
+                    let l = present(n, "lexpr").and_then(|l| self.type_of(l));
                     return Some(match l.as_deref() {
                         Some(t) if t.starts_with("json") || t.ends_with("[]") => l.unwrap_or_default(),
                         _ => "text".into(),
                     });
                 }
-                let l = present(n, "lexpr").and_then(|l| self.type_of(&l));
-                let r = present(n, "rexpr").and_then(|r| self.type_of(&r));
+                let l = present(n, "lexpr").and_then(|l| self.type_of(l));
+                let r = present(n, "rexpr").and_then(|r| self.type_of(r));
                 match (l, r) {
                     (Some(l), Some(r)) if l == r => Some(l),
                     (Some(l), None) | (None, Some(l)) if op == "-" || op == "+" => Some(l),
@@ -831,7 +831,7 @@ impl Analyzer<'_> {
                 )
             }
             "FuncCall" => {
-                let name = names(&list(n, "funcname")).pop()?;
+                let name = names(list(n, "funcname")).pop()?;
                 let args = list(n, "args");
                 let first = || args.first().and_then(|a| self.type_of(a));
                 let t = match name.as_str() {
@@ -886,7 +886,7 @@ impl Analyzer<'_> {
     /// enum type, which must exist (22P02).
     fn check_enum_labels(&self, e: &Value) -> PgResult<()> {
         use pg_query::protobuf::AExprKind as K;
-        let op = names(&list(e, "name")).pop().unwrap_or_default();
+        let op = names(list(e, "name")).pop().unwrap_or_default();
         let kind = int(e, "kind");
         let comparison = kind == K::AexprIn as i64
             || (kind == K::AexprOp as i64 && matches!(op.as_str(), "=" | "<>" | "!=" | "<" | ">" | "<=" | ">="));
@@ -895,19 +895,19 @@ impl Analyzer<'_> {
         }
         for (col, other) in [("lexpr", "rexpr"), ("rexpr", "lexpr")] {
             let Some(c) = present(e, col) else { continue };
-            if !matches!(node(&c), Some(("ColumnRef", _))) {
+            if !matches!(node(c), Some(("ColumnRef", _))) {
                 continue;
             }
-            let Some(type_name) = self.type_of(&c) else { continue };
+            let Some(type_name) = self.type_of(c) else { continue };
             let labels = self.catalog.types.iter().find_map(|(qn, t)| match &t.kind {
                 schemasim_catalog::TypeKind::Enum { values } if qn.to_string() == type_name => Some(values),
                 _ => None,
             });
             let Some(labels) = labels else { continue };
             let Some(other) = present(e, other) else { continue };
-            let candidates = match node(&other) {
+            let candidates = match node(other) {
                 Some(("List", l)) => list(l, "items"),
-                _ => vec![other.clone()],
+                _ => std::slice::from_ref(other),
             };
             for lit in candidates {
                 let Some(label) = lit.pointer("/node/AConst/val/Sval/sval").and_then(|s| s.as_str()) else { continue };
@@ -924,7 +924,7 @@ impl Analyzer<'_> {
 
     /// `format_type` text of a TypeName in serde form.
     fn type_name(&self, t: &Value) -> Option<String> {
-        let type_names = names(&list(t, "names"));
+        let type_names = names(list(t, "names"));
         let mods: Vec<String> = list(t, "typmods")
             .iter()
             .filter_map(|m| {
@@ -953,9 +953,9 @@ impl Analyzer<'_> {
         self.levels.iter().rev().filter(|l| !l.hidden)
     }
 
-    fn find_item(&self, refname: &str) -> Option<Item> {
+    fn find_item(&self, refname: &str) -> Option<&Item> {
         self.visible_levels()
-            .find_map(|l| l.items.iter().find(|i| i.rel_visible && i.refname.as_deref() == Some(refname)).cloned())
+            .find_map(|l| l.items.iter().find(|i| i.rel_visible && i.refname.as_deref() == Some(refname)))
     }
 
     /// An item a non-LATERAL subquery cannot reference.
@@ -1030,7 +1030,7 @@ impl Analyzer<'_> {
         let location = int(cr, "location").max(0) as usize;
         let fields = list(cr, "fields");
         let star = is_star(cr);
-        let written = names(&fields);
+        let written = names(fields);
         if star {
             // A whole-row reference (`t.*` inside an expression): no column dependency.
             return Ok(());
@@ -1168,15 +1168,15 @@ fn figure_colname(v: &Value) -> (String, u8) {
     let Some((kind, n)) = node(v) else { return ("?column?".into(), 0) };
     let named = |s: &str| (s.to_string(), 2u8);
     match kind {
-        "ColumnRef" => match names(&list(n, "fields")).pop() {
+        "ColumnRef" => match names(list(n, "fields")).pop() {
             Some(f) => (f, 2),
             None => ("?column?".into(), 0),
         },
-        "A_Indirection" | "AIndirection" => match names(&list(n, "indirection")).pop() {
+        "A_Indirection" | "AIndirection" => match names(list(n, "indirection")).pop() {
             Some(f) => (f, 2),
             None => figure_colname(&n["arg"]),
         },
-        "FuncCall" => match names(&list(n, "funcname")).pop() {
+        "FuncCall" => match names(list(n, "funcname")).pop() {
             Some(f) => (f, 2),
             None => ("?column?".into(), 0),
         },
@@ -1185,7 +1185,7 @@ fn figure_colname(v: &Value) -> (String, u8) {
             let inner = figure_colname(&n["arg"]);
             if inner.1 <= 1 {
                 if let Some(t) = present(n, "type_name") {
-                    if let Some(last) = names(&list(&t, "names")).pop() {
+                    if let Some(last) = names(list(t, "names")).pop() {
                         return (last, 1);
                     }
                 }
@@ -1278,12 +1278,12 @@ fn figure_colname(v: &Value) -> (String, u8) {
 fn sublink_colname(sel: &Value) -> (String, u8) {
     if int(sel, "op") > 1 {
         return match present(sel, "larg") {
-            Some(l) => sublink_colname(&l),
+            Some(l) => sublink_colname(l),
             None => ("?column?".into(), 2),
         };
     }
-    let Some(first) = list(sel, "target_list").into_iter().next() else { return ("?column?".into(), 0) };
-    let Some(("ResTarget", rt)) = node(&first) else { return ("?column?".into(), 0) };
+    let Some(first) = list(sel, "target_list").first() else { return ("?column?".into(), 0) };
+    let Some(("ResTarget", rt)) = node(first) else { return ("?column?".into(), 0) };
     let name = string(rt, "name");
     if !name.is_empty() {
         return (name, 2);
@@ -1319,8 +1319,18 @@ pub fn apply_edits(text: &str, mut edits: Vec<Edit>) -> String {
 /// Byte ranges of the dotted names (and a final `*`) written at `location`: `s`, `t`, `c` of
 /// `s.t.c`.
 pub fn name_tokens(text: &str, location: usize) -> Vec<(usize, usize)> {
+    name_tokens_in(text, &scan_tokens(text), location)
+}
+
+/// Byte ranges of the scanner's tokens of `text` (empty when it does not scan), for
+/// `name_tokens_in`: one scan serves every location of the same text.
+pub fn scan_tokens(text: &str) -> Vec<(usize, usize)> {
     let Ok(scan) = pg_query::scan(text) else { return Vec::new() };
-    let tokens: Vec<(usize, usize)> = scan.tokens.iter().map(|t| (t.start as usize, t.end as usize)).collect();
+    scan.tokens.iter().map(|t| (t.start as usize, t.end as usize)).collect()
+}
+
+/// `name_tokens` over the tokens `scan_tokens` gave for `text`.
+pub fn name_tokens_in(text: &str, tokens: &[(usize, usize)], location: usize) -> Vec<(usize, usize)> {
     let Some(mut i) = tokens.iter().position(|t| t.0 == location) else { return Vec::new() };
     let mut out = vec![tokens[i]];
     while i + 2 < tokens.len() && text.get(tokens[i + 1].0..tokens[i + 1].1) == Some(".") {

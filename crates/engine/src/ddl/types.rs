@@ -320,6 +320,15 @@ fn relabel_query(
     is_enum: &dyn Fn(&str) -> bool,
     column_type: &dyn Fn(&serde_json::Value) -> Option<String>,
 ) -> String {
+    // Cheap test before parsing: a string constant equal to `old` is written in the text as
+    // is (quotes doubled) unless escapes or a newline-separated continuation are involved.
+    let may_hold = text.contains(old)
+        || text.contains(&old.replace('\'', "''"))
+        || text.contains(['\\', '\n', '\r'])
+        || text.to_ascii_lowercase().contains("u&");
+    if !may_hold {
+        return text.to_string();
+    }
     let Ok(parsed) = pg_query::parse(text) else { return text.to_string() };
     let Ok(tree) = serde_json::to_value(&parsed.protobuf) else { return text.to_string() };
     let mut locations = Vec::new();

@@ -2,7 +2,7 @@
 //! output column names follow PostgreSQL's FigureColname; the view depends on every relation
 //! and column it reads, which blocks DROP and ALTER COLUMN TYPE on them.
 
-use super::query::{analyze, apply_edits, name_tokens, Analysis, Edit};
+use super::query::{analyze, apply_edits, name_tokens_in, scan_tokens, Analysis, Edit};
 use crate::error::{PgError, PgResult};
 use crate::session::{written, Ctx};
 use crate::types::name_list;
@@ -29,12 +29,24 @@ pub fn prepare_query(ctx: &Ctx<'_>, query: &protobuf::Node) -> PgResult<Prepared
     for r in first.relation_uses.iter().filter(|r| !r.qualified) {
         edits.push(Edit { start: r.location, end: r.location, text: format!("{}.", quote_ident(&r.table.schema)) });
     }
+    let tokens = if first.stars.is_empty() { Vec::new() } else { scan_tokens(&text) };
     for s in &first.stars {
-        if let Some(&(_, end)) = name_tokens(&text, s.location).last() {
+        if let Some(&(_, end)) = name_tokens_in(&text, &tokens, s.location).last() {
             edits.push(Edit { start: s.location, end, text: s.expansion.clone() });
         }
     }
+    if edits.is_empty() {
+        // The stored text is the text analysed: a second analysis would give the same result.
+        return Ok(Prepared { text, analysis: first });
+    }
     let stored = apply_edits(&text, edits);
+    if first.stars.is_empty() {
+        // Only relations were schema-qualified: each names the relation it resolved to, with
+        // the same reference name, so the stored text reads the same relations and columns in
+        // the same order and analyses without error; what callers use of it (relations,
+        // column_deps, and the output columns taken from `first` anyway) is `first`'s.
+        return Ok(Prepared { text: stored, analysis: first });
+    }
     match analyze(&ctx.catalog, &search_path, &stored) {
         Ok(mut analysis) => {
             analysis.columns = first.columns;
@@ -226,11 +238,12 @@ pub fn rename_column_in_views(ctx: &mut Ctx<'_>, relation: &QualName, old: &str,
         }
         let query = match analyze(&ctx.catalog, &[], &view.query) {
             Ok(a) => {
+                let tokens = scan_tokens(&view.query);
                 let edits = a
                     .column_uses
                     .iter()
                     .filter(|u| &u.table == relation && u.column == old)
-                    .filter_map(|u| name_tokens(&view.query, u.location).last().copied())
+                    .filter_map(|u| name_tokens_in(&view.query, &tokens, u.location).last().copied())
                     .map(|(start, end)| Edit { start, end, text: quote_ident(new) })
                     .collect();
                 apply_edits(&view.query, edits)
@@ -256,13 +269,14 @@ pub fn rename_relation_in_views(ctx: &mut Ctx<'_>, old: &QualName, new: &QualNam
         let query = match analyze(&ctx.catalog, &[], &view.query) {
             Ok(a) => {
                 let mut edits = Vec::new();
+                let all = scan_tokens(&view.query);
                 for r in a.relation_uses.iter().filter(|r| &r.table == old) {
-                    if let Some(&(start, end)) = name_tokens(&view.query, r.location).last() {
+                    if let Some(&(start, end)) = name_tokens_in(&view.query, &all, r.location).last() {
                         edits.push(Edit { start, end, text: quote_ident(&new.name) });
                     }
                 }
                 for u in a.column_uses.iter().filter(|u| &u.table == old && u.qualified_by_relation) {
-                    let tokens = name_tokens(&view.query, u.location);
+                    let tokens = name_tokens_in(&view.query, &all, u.location);
                     if tokens.len() == u.fields && u.fields >= 2 {
                         let (start, end) = tokens[u.fields - 2];
                         edits.push(Edit { start, end, text: quote_ident(&new.name) });
