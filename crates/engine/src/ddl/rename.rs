@@ -427,18 +427,8 @@ fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
             Some(Relation::Table(t)) => {
                 for c in &mut t.columns {
                     swap(&mut c.type_name);
-                    c.default = c.default.as_deref().map(expr);
-                    c.generated = c.generated.as_deref().map(expr);
                 }
-                for con in &mut t.constraints {
-                    if let ConstraintKind::Check { expr: e } = &mut con.kind {
-                        *e = expr(e);
-                    }
-                }
-                for p in &mut t.policies {
-                    p.using = p.using.as_deref().map(expr);
-                    p.with_check = p.with_check.as_deref().map(expr);
-                }
+                rewrite_table_expressions(t, expr);
             }
             Some(Relation::Index(i)) => {
                 for e in &mut i.elements {
@@ -482,6 +472,24 @@ fn retype_everywhere(ctx: &mut Ctx<'_>, old: &QualName, new: &QualName) {
     }
 }
 
+/// Applies `rewrite` to every expression stored on a table: column defaults and generation
+/// expressions, CHECK constraints, policy USING and WITH CHECK.
+fn rewrite_table_expressions(t: &mut schemasim_catalog::Table, rewrite: impl Fn(&str) -> String) {
+    for c in &mut t.columns {
+        c.default = c.default.as_deref().map(&rewrite);
+        c.generated = c.generated.as_deref().map(&rewrite);
+    }
+    for con in &mut t.constraints {
+        if let ConstraintKind::Check { expr } = &mut con.kind {
+            *expr = rewrite(expr);
+        }
+    }
+    for p in &mut t.policies {
+        p.using = p.using.as_deref().map(&rewrite);
+        p.with_check = p.with_check.as_deref().map(&rewrite);
+    }
+}
+
 /// A function keeps its OID through a rename, so triggers, defaults, constraints, indexes,
 /// policies and views calling it show its new name.
 fn rename_function_uses(ctx: &mut Ctx<'_>, key: &schemasim_catalog::FunctionKey, new_name: &str) {
@@ -497,19 +505,7 @@ fn rename_function_uses(ctx: &mut Ctx<'_>, key: &schemasim_catalog::FunctionKey,
     for k in keys {
         match ctx.catalog.relations.get_mut(&k) {
             Some(Relation::Table(t)) => {
-                for c in &mut t.columns {
-                    c.default = c.default.as_deref().map(expr);
-                    c.generated = c.generated.as_deref().map(expr);
-                }
-                for con in &mut t.constraints {
-                    if let ConstraintKind::Check { expr: e } = &mut con.kind {
-                        *e = expr(e);
-                    }
-                }
-                for p in &mut t.policies {
-                    p.using = p.using.as_deref().map(expr);
-                    p.with_check = p.with_check.as_deref().map(expr);
-                }
+                rewrite_table_expressions(t, expr);
                 if arity == 0 {
                     for tr in &mut t.triggers {
                         if &tr.function == old {
