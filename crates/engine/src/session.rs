@@ -236,6 +236,18 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// Where to look up a possibly-qualified name: the named schema (which must exist), else
+    /// the existing schemas of search_path in order.
+    pub fn schemas_to_search(&self, schema: String) -> PgResult<Vec<String>> {
+        if schema.is_empty() {
+            Ok(self.search_path_schemas())
+        } else if self.catalog.schemas.contains_key(&schema) {
+            Ok(vec![schema])
+        } else {
+            Err(PgError::undefined_schema(&schema))
+        }
+    }
+
     /// The schema a new unqualified object goes to: the first existing search_path entry.
     pub fn creation_schema(&self, explicit: &str) -> PgResult<String> {
         if !explicit.is_empty() {

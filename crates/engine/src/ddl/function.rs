@@ -257,14 +257,7 @@ pub fn resolve_function(
 ) -> PgResult<Option<FunctionKey>> {
     let names = name_list(&owa.objname);
     let (schema, name) = super::drop::split_name(&names);
-    let schemas = if schema.is_empty() {
-        ctx.search_path_schemas()
-    } else {
-        if !ctx.catalog.schemas.contains_key(&schema) {
-            return Err(PgError::undefined_schema(&schema));
-        }
-        vec![schema]
-    };
+    let schemas = ctx.schemas_to_search(schema)?;
     let mut arg_types = Vec::new();
     for a in &owa.objargs {
         if let Some(NodeEnum::TypeName(t)) = a.node.as_ref() {

@@ -30,14 +30,7 @@ fn all(ctx: &Ctx<'_>) -> Vec<(QualName, ExtStatistics)> {
 
 fn find(ctx: &Ctx<'_>, names: &[String]) -> PgResult<Option<(QualName, QualName)>> {
     let (schema, name) = super::drop::split_name(names);
-    let schemas = if schema.is_empty() {
-        ctx.search_path_schemas()
-    } else {
-        if !ctx.catalog.schemas.contains_key(&schema) {
-            return Err(PgError::undefined_schema(&schema));
-        }
-        vec![schema]
-    };
+    let schemas = ctx.schemas_to_search(schema)?;
     let stats = all(ctx);
     Ok(schemas.into_iter().find_map(|s| {
         stats
