@@ -129,8 +129,9 @@ fn set_config_calls(ctx: &mut Ctx<'_>, select: &protobuf::SelectStmt) -> PgResul
     Ok(())
 }
 
-/// Every relation a statement reads must exist (CTE names and system catalogs excepted).
-fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<()> {
+/// Every relation a statement reads must exist (CTE names and system catalogs excepted); a
+/// missing schema is reported as a missing relation, as parse analysis does.
+pub(crate) fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<()> {
     let ctes: Vec<String> = crate::expr::find_all(tree, "CommonTableExpr")
         .iter()
         .filter_map(|c| c.get("ctename").and_then(|n| n.as_str()).map(str::to_string))

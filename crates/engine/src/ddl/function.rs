@@ -184,23 +184,7 @@ fn validate_sql_body(ctx: &Ctx<'_>, body: Option<&str>, sql_body: Option<&protob
         (None, None) => Vec::new(),
     };
     for tree in &trees {
-        let ctes: Vec<String> = crate::expr::find_all(tree, "CommonTableExpr")
-            .iter()
-            .filter_map(|c| c.get("ctename").and_then(|n| n.as_str()).map(str::to_string))
-            .collect();
-        for (schema, rel) in crate::expr::range_vars(tree) {
-            if schema.is_empty() && ctes.contains(&rel) {
-                continue;
-            }
-            if schema == "pg_catalog" || schema == "information_schema" || (schema.is_empty() && rel.starts_with("pg_"))
-            {
-                continue;
-            }
-            if ctx.lookup_relation(&schema, &rel)?.is_none() {
-                let written = if schema.is_empty() { rel } else { format!("{schema}.{rel}") };
-                return Err(PgError::undefined_table(&written));
-            }
-        }
+        crate::dml::check_relations(ctx, tree)?;
     }
     Ok(())
 }

@@ -9,6 +9,8 @@ CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT a FROM t LIMIT 1';
 -- ok
 CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM missing';
 -- ERROR 42P01: relation "missing" does not exist
+CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM nosuch.t';
+-- ERROR 42P01: relation "nosuch.t" does not exist
 SELECT c FROM t;
 -- ERROR 42703: column "c" does not exist
 SELECT a FROM t, u;
