@@ -7,6 +7,7 @@ mod normalize;
 mod pg;
 mod regress;
 mod verify_fixtures;
+mod web;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,10 @@ enum Command {
     Bench(bench::Args),
     /// Check the engine's fixture expectations (crates/engine/tests/data) against real PostgreSQL 17.
     VerifyFixtures(verify_fixtures::Args),
+    /// Install the web toolchain, build the browser app and serve it on http://127.0.0.1:8080.
+    Serve(web::ServeArgs),
+    /// Build the browser app and run the end-to-end tests in headless Chromium.
+    E2e(web::E2eArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +40,8 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::VerifyFixtures(args) => verify_fixtures::run(&args),
+        Command::Serve(args) => web::serve(&args),
+        Command::E2e(args) => web::e2e(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -144,6 +144,46 @@ pub fn dump(catalog: &Catalog) -> String {
     out
 }
 
+/// DDL of one relation (a table with its defaults, constraints, indexes, triggers, RLS and
+/// policies; a view; a sequence; an index) or type, as the dump writes it; `None` when no such
+/// object exists. For showing one object's definition, e.g. in the browser app.
+pub fn object_ddl(catalog: &Catalog, name: &QualName) -> Option<String> {
+    if let Some(t) = catalog.types.get(name) {
+        return Some(type_ddl(t));
+    }
+    let ddl = match catalog.relations.get(name)? {
+        Relation::Table(t) => {
+            let mut out = table_ddl_in(catalog, t);
+            for c in &t.columns {
+                out.push_str(&default_ddl(t, c));
+            }
+            for con in &t.constraints {
+                out.push_str(&constraint_ddl(t, con));
+            }
+            for i in catalog.indexes_of(&t.name) {
+                if i.constraint.is_none() {
+                    out.push_str(&index_ddl(catalog, i));
+                }
+            }
+            for s in &t.ext_statistics {
+                out.push_str(&statistics_ddl(t, s));
+            }
+            for tr in &t.triggers {
+                out.push_str(&trigger_ddl(t, tr));
+            }
+            out.push_str(&rls_ddl(t));
+            for p in &t.policies {
+                out.push_str(&policy_ddl(t, p));
+            }
+            out
+        }
+        Relation::View(v) => view_ddl(v),
+        Relation::Sequence(s) => sequence_ddl(s),
+        Relation::Index(i) => index_ddl(catalog, i),
+    };
+    Some(ddl)
+}
+
 pub(crate) fn sequence_ddl(s: &Sequence) -> String {
     format!(
         "CREATE {}SEQUENCE {} AS {}{};\n",

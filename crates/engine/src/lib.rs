@@ -28,7 +28,7 @@ mod types;
 mod volatility;
 
 pub use diff::{diff, Change, ChangeKind};
-pub use dump::dump;
+pub use dump::{dump, object_ddl};
 pub use error::{Notice, PgError, Warning};
 pub use rollback::{rollback_check, DownOutcome, RollbackReport, Step};
 pub use schemasim_catalog::Catalog;
@@ -158,7 +158,7 @@ pub fn replay_from(mut session: Session, migrations: &[Migration], options: &Rep
     let mut stopped = false;
     for m in migrations {
         if stopped {
-            reports.push(skipped_migration(m, &session.catalog));
+            reports.push(skip_migration(m, &session.catalog));
             continue;
         }
         let report = run_migration(&mut session, m);
@@ -170,7 +170,9 @@ pub fn replay_from(mut session: Session, migrations: &[Migration], options: &Rep
     Replay { migrations: reports, catalog: session.catalog }
 }
 
-fn skipped_migration(m: &Migration, catalog: &Catalog) -> MigrationReport {
+/// The report of a migration that did not run (a replay that stopped at an earlier error):
+/// every statement `Skipped`, the catalog unchanged.
+pub fn skip_migration(m: &Migration, catalog: &Catalog) -> MigrationReport {
     let statements = parse::parse_file(&m.sql).iter().map(|p| skipped_statement(&m.sql, p.offset, p.len)).collect();
     MigrationReport {
         name: m.name.clone(),

@@ -1,0 +1,174 @@
+// End-to-end tests of the browser app in headless Chromium (Debian's /usr/bin/chromium),
+// driven by playwright-core. Run by `cargo xtask e2e`, which builds the app, serves dist/ and
+// sets SCHEMASIM_URL and SCHEMASIM_SCREENSHOTS. Each test starts from a fresh browser profile.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.env.NODE_PATH ?? '', 'x.js'));
+const { chromium } = require('playwright-core');
+
+const URL = process.env.SCHEMASIM_URL ?? 'http://127.0.0.1:8080/';
+const SHOTS = process.env.SCHEMASIM_SCREENSHOTS ?? 'target/e2e';
+const CORPUS = process.env.SCHEMASIM_CORPUS ?? '../shared/corpus';
+const STATUS_ERROR = 'column "status" of relation "users" does not exist';
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => browser?.close());
+
+async function openApp() {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // Nothing may be fetched from anywhere but the app's own origin.
+  const origin = new globalThis.URL(URL).origin;
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+  const started = Date.now();
+  await page.goto(URL);
+  await page.getByTestId('replay-done').waitFor({ timeout: 60_000 });
+  return { context, page, errors, foreign, loadMs: Date.now() - started };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+const problemMessages = (page) => page.getByTestId('problem-message').allInnerTexts();
+
+test('first screen tells the skipped-migration story with its error', async () => {
+  const { context, page, errors, foreign, loadMs } = await openApp();
+  console.log(`time to interactive (navigation to replay done): ${loadMs} ms`);
+  await assert.doesNotReject(page.getByTestId('story').waitFor());
+  assert.ok((await problemMessages(page)).includes(STATUS_ERROR));
+  const off = page.locator('[data-testid=migration].disabled');
+  assert.match(await off.first().getAttribute('data-name'), /115/);
+  await shot(page, '01-first-screen');
+
+  // Scrub to the step before the app query: no error yet, the users table has no status column.
+  const migrations = await page.getByTestId('migration').count();
+  await page.getByTestId('timeline-range').fill(String(migrations - 1));
+  assert.match(await page.getByTestId('timeline-label').innerText(), /after 115/);
+  await page.getByTestId('tab-schema').click();
+  const users = page.locator('[data-testid=table][data-name="public.users"]');
+  await users.waitFor();
+  assert.equal(await users.locator('[data-testid=column][data-name=status]').count(), 0);
+  assert.ok(await users.locator('[data-testid=column][data-name=phone]').count() === 1);
+
+  // Click the error: the timeline and the editor go to the statement, with a marker on its line.
+  await page.getByTestId('tab-problems').click();
+  await page.getByTestId('problem').filter({ hasText: STATUS_ERROR }).click();
+  assert.match(await page.getByTestId('timeline-label').innerText(), new RegExp(`${migrations}/${migrations}: after app query`));
+  await page.getByTestId('error-marker').first().waitFor();
+  await shot(page, '02-error-in-editor');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+  await context.close();
+});
+
+test('switching the skipped migration on, editing, and reloading', async () => {
+  const { context, page, errors } = await openApp();
+  // Turn 115 on: production as it should have been; the INSERT's error is gone.
+  const m115 = page.locator('[data-testid=migration][data-name*="115"]');
+  await m115.hover();
+  await m115.getByTestId('toggle').click();
+  await page.getByTestId('no-problems').or(page.getByTestId('problems')).first().waitFor();
+  await page.waitForFunction((msg) => ![...document.querySelectorAll('[data-testid=problem-message]')].some((e) => e.textContent === msg), STATUS_ERROR);
+
+  // Edit the app query so it names a column nobody created: the preview follows the keystrokes.
+  const query = page.locator('[data-testid=migration][data-name^="app query"]');
+  await query.click();
+  const editor = page.getByTestId('sql-input');
+  await editor.waitFor();
+  const sql = await editor.inputValue();
+  const started = Date.now();
+  await editor.fill(sql.replace('signup_metadata)', 'signup_source)'));
+  await page.getByTestId('problem-message').filter({ hasText: 'column "signup_source" of relation "users" does not exist' }).first().waitFor();
+  console.log(`keystroke to preview (small project): ${Date.now() - started} ms`);
+  await page.getByTestId('error-marker').first().waitFor();
+  await shot(page, '03-edited');
+
+  // Reload: the project (115 on, the edit) is still there.
+  await page.reload();
+  await page.getByTestId('replay-done').waitFor();
+  assert.ok((await problemMessages(page)).includes('column "signup_source" of relation "users" does not exist'));
+  assert.equal(await page.locator('[data-testid=migration].disabled').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('RLS matrix, rollback check, diff and diagram on the role-model story', async () => {
+  const { context, page, errors } = await openApp();
+  await page.getByTestId('example-select').selectOption('role-enum-rls-rollback');
+  await page.getByTestId('replay-done').waitFor();
+  await page.getByTestId('tab-rls').click();
+  await page.getByTestId('rls-matrix').first().waitFor();
+  await shot(page, '04-rls');
+
+  await page.getByTestId('tab-rollback').click();
+  await page.getByTestId('run-rollback').click();
+  await page.getByTestId('rollback-report').waitFor();
+  assert.ok(await page.getByTestId('down-failed').count() >= 1, 'a down fails in this story');
+  await page.getByTestId('rollback-target').selectOption('0');
+  await page.getByTestId('rollback-preview').waitFor();
+  await shot(page, '05-rollback');
+
+  await page.getByTestId('timeline-range').fill('1');
+  await page.getByTestId('tab-diff').click();
+  assert.ok(await page.getByTestId('change').count() >= 1);
+  await page.getByTestId('tab-diagram').click();
+  await page.getByTestId('er-diagram').locator('svg').waitFor();
+  await page.getByTestId('timeline-range').fill(String(await page.getByTestId('migration').count()));
+  await shot(page, '06-diagram');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('reorder, share link', async () => {
+  const { context, page, errors } = await openApp();
+  const names = async () => page.getByTestId('migration').evaluateAll((els) => els.map((e) => e.dataset.name));
+  const before = await names();
+  // Move 200 (the baseline) before 014 by dragging: 014 now fails, as its table exists.
+  const baseline = page.locator('[data-testid=migration][data-name*="200"]');
+  await baseline.dragTo(page.locator('[data-testid=migration][data-name*="014"]'));
+  const after = await names();
+  assert.notDeepEqual(after, before);
+  assert.ok(after.indexOf(before.find((n) => n.includes('200'))) < after.indexOf(before.find((n) => n.includes('014'))));
+  await page.getByTestId('replay-done').waitFor();
+  await shot(page, '07-reordered');
+
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.getByTestId('replay-done').waitFor();
+  assert.deepEqual(await other.getByTestId('migration').evaluateAll((els) => els.map((e) => e.dataset.name)), after);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('lemmy from the corpus: load and replay time, keystroke latency', { skip: !process.env.SCHEMASIM_CORPUS_TIMING && 'set SCHEMASIM_CORPUS_TIMING=1' }, async () => {
+  const { context, page } = await openApp();
+  const started = Date.now();
+  await page.getByTestId('open-folder').setInputFiles(join(CORPUS, 'lemmy'));
+  await page.waitForFunction(() => /Replayed (\d{3}) migrations/.test(document.querySelector('[data-testid=replay-done]')?.textContent ?? ''), null, { timeout: 300_000 });
+  console.log(`lemmy: open folder to replay done: ${Date.now() - started} ms`);
+  const count = await page.getByTestId('migration').count();
+  const last = page.getByTestId('migration').nth(count - 1);
+  await last.click();
+  const editor = page.getByTestId('sql-input');
+  const t0 = Date.now();
+  await editor.fill((await editor.inputValue()) + '\nCREATE TABLE schemasim_latency_probe (id int);');
+  await page.getByTestId('replay-done').waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=statement]')].some((e) => e.textContent.includes('schemasim_latency_probe')));
+  console.log(`lemmy: keystroke to preview (last migration edited): ${Date.now() - t0} ms`);
+  await shot(page, '08-lemmy');
+  await context.close();
+});

@@ -1,0 +1,154 @@
+//! The root: owns the reducer, drives the incremental replay, persists the project.
+use super::{diagram, diff, editor, header, problems, project_list, rls, rollback, schema, timeline};
+use crate::examples;
+use crate::project::Project;
+use crate::state::{Action, AppState, Panel};
+use gloo::storage::{LocalStorage, Storage};
+use gloo::timers::callback::Timeout;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const STORAGE_KEY: &str = "schemasim.project";
+const STORAGE_EXAMPLE_KEY: &str = "schemasim.example";
+/// Each replay slice stops after this long, so input and painting never wait for a replay.
+const SLICE_MS: f64 = 30.0;
+
+/// The project to open: a shared link first (then the link is cleared from the address bar, so
+/// a reload shows the saved project), else the saved project, else the default story.
+fn initial_state() -> AppState {
+    let window = gloo::utils::window();
+    let hash = window.location().hash().unwrap_or_default();
+    if !hash.is_empty() && hash.len() > 1 {
+        let _ = window.history().map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(" ")));
+        return match Project::from_link_fragment(&hash) {
+            Ok(project) => {
+                let mut state = AppState::new(project, None);
+                state.status = Some("Opened the project in the link. Nothing runs but the replay.".into());
+                state
+            }
+            Err(e) => {
+                let mut state = default_state();
+                state.status = Some(format!("Could not open the link: {e}"));
+                state
+            }
+        };
+    }
+    if let Ok(text) = LocalStorage::get::<String>(STORAGE_KEY) {
+        if let Ok(project) = Project::from_json(&text) {
+            let example = LocalStorage::get::<String>(STORAGE_EXAMPLE_KEY).ok().filter(|e| !e.is_empty());
+            return AppState::new(project, example);
+        }
+    }
+    default_state()
+}
+
+fn default_state() -> AppState {
+    match examples::find(examples::DEFAULT_EXAMPLE).map(|e| e.project()) {
+        Some(Ok(project)) => AppState::new(project, Some(examples::DEFAULT_EXAMPLE.into())),
+        _ => AppState::new(Project::empty("untitled"), None),
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+
+    // Replay in slices until the history is done; each slice schedules the next.
+    {
+        let dispatcher = state.dispatcher();
+        let pending = !state.replay_finished();
+        use_effect_with((state.revision, state.analysis.done(), pending), move |&(_, _, pending)| {
+            let timeout = pending.then(|| {
+                Timeout::new(0, move || {
+                    let start = js_sys::Date::now();
+                    dispatcher.dispatch(Action::Advance(Rc::new(move || js_sys::Date::now() - start < SLICE_MS)));
+                })
+            });
+            move || drop(timeout)
+        });
+    }
+
+    // Persist the project on every change.
+    {
+        let project = state.project.clone();
+        let example = state.example.clone().unwrap_or_default();
+        use_effect_with(state.revision, move |_| {
+            let _ = LocalStorage::set(STORAGE_KEY, project.to_json());
+            let _ = LocalStorage::set(STORAGE_EXAMPLE_KEY, example);
+        });
+    }
+
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |action: Action| state.dispatch(action))
+    };
+    let n = state.project.migrations.len();
+    let done = state.analysis.done();
+    let example = state.example.as_deref().and_then(examples::find);
+    let problems = state.problems();
+    let error_count = problems.iter().filter(|p| p.severity == crate::state::Severity::Error).count();
+
+    let panel_body = match state.panel {
+        Panel::Problems => html! { <problems::ProblemsPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+        Panel::Schema => html! { <schema::SchemaPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+        Panel::Rls => html! { <rls::RlsPanel state={state.clone()} /> },
+        Panel::Diff => html! { <diff::DiffPanel state={state.clone()} /> },
+        Panel::Rollback => html! { <rollback::RollbackPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+        Panel::Diagram => html! { <diagram::DiagramPanel state={state.clone()} /> },
+    };
+
+    html! {
+        <div class="app">
+            <header::Header state={state.clone()} dispatch={dispatch.clone()} />
+            if let Some(example) = example {
+                <section class="story" data-testid="story">
+                    <h2>{ example.title() }</h2>
+                    <p>{ example.summary() }</p>
+                    { for state.project.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
+                </section>
+            }
+            <div class="workspace">
+                <aside class="sidebar">
+                    <project_list::ProjectList state={state.clone()} dispatch={dispatch.clone()} />
+                </aside>
+                <main class="main">
+                    <timeline::Timeline state={state.clone()} dispatch={dispatch.clone()} />
+                    if let Some((index, side)) = state.editor {
+                        <editor::Editor state={state.clone()} index={index} side={side} dispatch={dispatch.clone()} />
+                    }
+                    <nav class="tabs" role="tablist">
+                        { for Panel::ALL.iter().map(|&p| {
+                            let dispatch = dispatch.clone();
+                            let label = match p {
+                                Panel::Problems if !problems.is_empty() => format!("Problems ({})", problems.len()),
+                                _ => p.label().to_string(),
+                            };
+                            html! {
+                                <button role="tab" class={classes!("tab", (state.panel == p).then_some("active"),
+                                        (p == Panel::Problems && error_count > 0).then_some("has-errors"))}
+                                    data-testid={format!("tab-{}", p.label().to_lowercase())}
+                                    onclick={Callback::from(move |_| dispatch.emit(Action::ShowPanel(p)))}>
+                                    { label }
+                                </button>
+                            }
+                        }) }
+                    </nav>
+                    <section class="panel" data-testid="panel">{ panel_body }</section>
+                </main>
+            </div>
+            <footer class="statusbar">
+                if done < n {
+                    <span class="progress" data-testid="progress">
+                        { format!("Replaying {done}/{n} migrations…") }
+                        <progress max={n.to_string()} value={done.to_string()} />
+                    </span>
+                } else {
+                    <span data-testid="replay-done">{ format!("Replayed {n} migrations with the PostgreSQL 17 parser, in this tab.") }</span>
+                }
+                if let Some(status) = &state.status {
+                    <span class="status" data-testid="status">{ status }</span>
+                }
+            </footer>
+        </div>
+    }
+}

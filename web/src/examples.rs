@@ -1,0 +1,82 @@
+//! The stories of `examples/`, embedded at build time (see `build.rs`), as app projects.
+use crate::project::{MigrationFile, Project};
+
+/// One folder of `examples/`, as `build.rs` embedded it.
+pub struct EmbeddedExample {
+    pub id: &'static str,
+    pub readme: &'static str,
+    /// `(path relative to migrations/, content)`.
+    pub migrations: &'static [(&'static str, &'static str)],
+    /// The files production recorded as applied, one per line (`#` comments), when the story
+    /// is about a production that ran only some of them.
+    pub production_applied: Option<&'static str>,
+    /// The app's own queries, `(path relative to the example, content)`.
+    pub queries: &'static [(&'static str, &'static str)],
+}
+
+include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+
+/// The story the app opens with: a migration skipped in production (`../shared/stories.md`, 1).
+pub const DEFAULT_EXAMPLE: &str = "skipped-baseline";
+
+impl EmbeddedExample {
+    /// The README's first heading, without `# `.
+    pub fn title(&self) -> &'static str {
+        self.readme.lines().find_map(|l| l.strip_prefix("# ")).unwrap_or(self.id)
+    }
+
+    /// The README's first paragraph after the title and the story line: what happened.
+    pub fn summary(&self) -> String {
+        let paragraphs: Vec<&str> =
+            self.readme.split("\n\n").map(str::trim).filter(|p| !p.is_empty() && !p.starts_with('#')).collect();
+        let story = paragraphs.iter().find(|p| !p.starts_with("Story ")).copied().unwrap_or_default();
+        story.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The example as a project: its migrations in the layout's order; when production ran only
+    /// some of them, the others are switched off (as production never ran them); the app's
+    /// queries follow as the last steps, so their errors show against the final schema.
+    pub fn project(&self) -> Result<Project, String> {
+        let entries = self.migrations.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect();
+        let layout = schemasim_layouts::from_entries(entries).map_err(|e| e.to_string())?;
+        let mut project = Project::from_layout(self.id, &layout);
+        if let Some(applied) = self.production_applied {
+            let ran: Vec<&str> =
+                applied.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+            for m in &mut project.migrations {
+                let file = m.path.rsplit('/').next().unwrap_or(&m.path);
+                m.enabled = ran.iter().any(|r| *r == file || *r == m.path);
+            }
+            // Production's order: files run as listed (a late file runs where it ran).
+            project.migrations.sort_by_key(|m| {
+                let file = m.path.rsplit('/').next().unwrap_or(&m.path).to_string();
+                ran.iter().position(|r| *r == file || *r == m.path).unwrap_or(usize::MAX)
+            });
+            project.notes.push(format!(
+                "Switched off: the migrations production never ran (production-applied.txt): {}.",
+                project
+                    .migrations
+                    .iter()
+                    .filter(|m| !m.enabled)
+                    .map(|m| m.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        for (path, sql) in self.queries {
+            project.migrations.push(MigrationFile {
+                name: format!("app query: {}", path.rsplit('/').next().unwrap_or(path)),
+                path: path.to_string(),
+                up: sql.to_string(),
+                down: None,
+                transaction: true,
+                enabled: true,
+            });
+        }
+        Ok(project)
+    }
+}
+
+pub fn find(id: &str) -> Option<&'static EmbeddedExample> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}

@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<schemasim_web::components::app::App>::new().render();
+}

@@ -1,0 +1,408 @@
+//! The app's state and every change to it, as a Yew `Reducible` with no Html, so the UI logic
+//! is unit-tested natively.
+use crate::analysis::{Analysis, RollbackPreview};
+use crate::project::{MigrationFile, Project};
+use schemasim_engine::{Catalog, Outcome, RollbackReport};
+use std::rc::Rc;
+use yew::Reducible;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    Problems,
+    Schema,
+    Rls,
+    Diff,
+    Rollback,
+    Diagram,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 6] =
+        [Panel::Problems, Panel::Schema, Panel::Rls, Panel::Diff, Panel::Rollback, Panel::Diagram];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Panel::Problems => "Problems",
+            Panel::Schema => "Schema",
+            Panel::Rls => "RLS",
+            Panel::Diff => "Diff",
+            Panel::Rollback => "Rollback",
+            Panel::Diagram => "Diagram",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Up,
+    Down,
+}
+
+/// Where the timeline stands: after `position` migrations, or within migration `position - 1`
+/// after its statement `statement`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Cursor {
+    pub position: usize,
+    pub statement: Option<usize>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    /// Bumped by every action: what components compare to know the state changed.
+    pub generation: u64,
+    pub project: Rc<Project>,
+    /// Bumped on every change to the project (persistence and links follow it).
+    pub revision: u64,
+    pub analysis: Analysis,
+    pub cursor: Cursor,
+    /// Follow the end of the history as the replay progresses (until the user scrubs).
+    pub follow_end: bool,
+    pub panel: Panel,
+    pub editor: Option<(usize, Side)>,
+    pub search: String,
+    /// The relation or type whose DDL is shown.
+    pub ddl_of: Option<schemasim_catalog::QualName>,
+    pub rollback: Option<Rc<(RollbackReport, Vec<usize>)>>,
+    pub rollback_target: Option<usize>,
+    pub rollback_preview: Option<Rc<RollbackPreview>>,
+    /// The example the project came from, if any.
+    pub example: Option<String>,
+    /// A line for the status bar (import results, errors reading files).
+    pub status: Option<String>,
+}
+
+pub enum Action {
+    LoadProject {
+        project: Project,
+        example: Option<String>,
+        status: Option<String>,
+    },
+    AddMigration,
+    RenameMigration(usize, String),
+    DeleteMigration(usize),
+    MoveMigration {
+        from: usize,
+        to: usize,
+    },
+    ToggleMigration(usize),
+    EditSql {
+        index: usize,
+        side: Side,
+        sql: String,
+    },
+    AddDown(usize),
+    /// Replay more of the history; the closure says whether there is time left.
+    Advance(Rc<dyn Fn() -> bool>),
+    SetPosition(usize),
+    SetStatement(Option<usize>),
+    /// Jump to a statement (from the problems list): timeline, editor and panel follow.
+    JumpTo {
+        index: usize,
+        statement: usize,
+    },
+    ShowPanel(Panel),
+    OpenEditor(Option<(usize, Side)>),
+    Search(String),
+    ShowDdl(Option<schemasim_catalog::QualName>),
+    RunRollbackCheck,
+    SetRollbackTarget(Option<usize>),
+    SetStatus(Option<String>),
+}
+
+impl AppState {
+    pub fn new(project: Project, example: Option<String>) -> Self {
+        let analysis = Analysis::new(&project);
+        let position = project.migrations.len();
+        AppState {
+            generation: 0,
+            project: Rc::new(project),
+            revision: 0,
+            analysis,
+            cursor: Cursor { position, statement: None },
+            follow_end: true,
+            panel: Panel::Problems,
+            editor: None,
+            search: String::new(),
+            ddl_of: None,
+            rollback: None,
+            rollback_target: None,
+            rollback_preview: None,
+            example,
+            status: None,
+        }
+    }
+
+    pub fn replay_finished(&self) -> bool {
+        self.analysis.finished(&self.project)
+    }
+
+    /// The schema at the cursor, once the replay has got there.
+    pub fn catalog(&self) -> Option<&Catalog> {
+        match self.cursor.statement {
+            Some(s) if self.cursor.position > 0 => self.analysis.catalog_after_statement(self.cursor.position - 1, s),
+            _ => self.analysis.catalog_at(self.cursor.position),
+        }
+    }
+
+    /// The schema just before the step the cursor is on (the previous statement, or the state
+    /// before the migration): what the Diff panel compares with.
+    pub fn catalog_before_cursor(&self) -> Option<&Catalog> {
+        match self.cursor.statement {
+            Some(s) if s > 0 && self.cursor.position > 0 => {
+                self.analysis.catalog_after_statement(self.cursor.position - 1, s - 1)
+            }
+            _ => self.analysis.catalog_at(self.cursor.position.saturating_sub(1)),
+        }
+    }
+
+    /// Every error, notice and warning so far: `(migration, statement, problem)`.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (index, report) in self.analysis.reports().enumerate() {
+            for (statement, s) in report.statements.iter().enumerate() {
+                if s.outcome == Outcome::Error {
+                    out.push(Problem {
+                        index,
+                        statement,
+                        severity: Severity::Error,
+                        code: s.sqlstate.clone().unwrap_or_default(),
+                        message: s.message.clone().unwrap_or_default(),
+                        detail: s.detail.clone(),
+                        hint: s.hint.clone(),
+                        line: s.error_position.map_or(s.line, |p| p.0),
+                        column: s.error_position.map_or(s.column, |p| p.1),
+                    });
+                }
+                for n in &s.notices {
+                    out.push(Problem {
+                        index,
+                        statement,
+                        severity: Severity::Notice,
+                        code: n.severity.clone(),
+                        message: n.message.clone(),
+                        detail: None,
+                        hint: None,
+                        line: s.line,
+                        column: s.column,
+                    });
+                }
+                for w in &s.warnings {
+                    out.push(Problem {
+                        index,
+                        statement,
+                        severity: Severity::Warning,
+                        code: "not simulated".into(),
+                        message: w.message.clone(),
+                        detail: None,
+                        hint: None,
+                        line: s.line,
+                        column: s.column,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn project_changed(&mut self, from: usize) {
+        self.revision += 1;
+        self.analysis.invalidate_from(from);
+        self.rollback = None;
+        self.rollback_preview = None;
+        self.clamp_cursor();
+    }
+
+    fn clamp_cursor(&mut self) {
+        let n = self.project.migrations.len();
+        if self.follow_end || self.cursor.position > n {
+            self.cursor = Cursor { position: n, statement: None };
+        }
+        if let Some((index, _)) = self.editor {
+            if index >= n {
+                self.editor = None;
+            }
+        }
+    }
+
+    fn refresh_preview(&mut self) {
+        self.rollback_preview = match (self.rollback_target, self.replay_finished()) {
+            (Some(target), true) => self.analysis.rollback_to(&self.project, target).map(Rc::new),
+            _ => None,
+        };
+    }
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Notice,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub index: usize,
+    pub statement: usize,
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        s.generation += 1;
+        match action {
+            Action::LoadProject { project, example, status } => {
+                let mut fresh = AppState::new(project, example);
+                fresh.revision = s.revision + 1;
+                fresh.generation = s.generation + 1;
+                fresh.status = status;
+                return Rc::new(fresh);
+            }
+            Action::AddMigration => {
+                let project = Rc::make_mut(&mut s.project);
+                let name = project.fresh_name("new_migration");
+                project.migrations.push(MigrationFile {
+                    path: format!("{name}.sql"),
+                    name,
+                    up: String::new(),
+                    down: None,
+                    transaction: true,
+                    enabled: true,
+                });
+                let index = project.migrations.len() - 1;
+                s.editor = Some((index, Side::Up));
+                s.follow_end = true;
+                s.project_changed(index);
+            }
+            Action::RenameMigration(index, name) => {
+                let name = name.trim().to_string();
+                let project = Rc::make_mut(&mut s.project);
+                if name.is_empty() || project.migrations.iter().enumerate().any(|(i, m)| i != index && m.name == name) {
+                    s.status = Some(format!("A migration needs a unique, non-empty name (\"{name}\")."));
+                } else if let Some(m) = project.migrations.get_mut(index) {
+                    m.name = name;
+                    // The name appears in reports: replay from here so they say the new one.
+                    s.project_changed(index);
+                }
+            }
+            Action::DeleteMigration(index) => {
+                let project = Rc::make_mut(&mut s.project);
+                if index < project.migrations.len() {
+                    let removed = project.migrations.remove(index);
+                    s.status = Some(format!("Deleted {}.", removed.name));
+                    s.editor = None;
+                    s.project_changed(index);
+                }
+            }
+            Action::MoveMigration { from, to } => {
+                let project = Rc::make_mut(&mut s.project);
+                let n = project.migrations.len();
+                if from < n && to < n && from != to {
+                    let m = project.migrations.remove(from);
+                    project.migrations.insert(to, m);
+                    if let Some((i, side)) = s.editor {
+                        s.editor = Some((moved_index(i, from, to), side));
+                    }
+                    s.project_changed(from.min(to));
+                }
+            }
+            Action::ToggleMigration(index) => {
+                let project = Rc::make_mut(&mut s.project);
+                if let Some(m) = project.migrations.get_mut(index) {
+                    m.enabled = !m.enabled;
+                    s.project_changed(index);
+                }
+            }
+            Action::EditSql { index, side, sql } => {
+                let project = Rc::make_mut(&mut s.project);
+                if let Some(m) = project.migrations.get_mut(index) {
+                    match side {
+                        Side::Up => m.up = sql,
+                        Side::Down => m.down = Some(sql),
+                    }
+                    // A down is replayed only by the rollback views: the history stands.
+                    if side == Side::Up {
+                        s.project_changed(index);
+                    } else {
+                        s.revision += 1;
+                        s.rollback = None;
+                        s.rollback_preview = None;
+                    }
+                }
+            }
+            Action::AddDown(index) => {
+                let project = Rc::make_mut(&mut s.project);
+                if let Some(m) = project.migrations.get_mut(index) {
+                    m.down.get_or_insert_with(String::new);
+                    s.editor = Some((index, Side::Down));
+                    s.revision += 1;
+                }
+            }
+            Action::Advance(keep_going) => {
+                let project = s.project.clone();
+                s.analysis.advance(&project, || keep_going());
+                if s.replay_finished() {
+                    s.refresh_preview();
+                }
+            }
+            Action::SetPosition(position) => {
+                let n = s.project.migrations.len();
+                s.cursor = Cursor { position: position.min(n), statement: None };
+                s.follow_end = position >= n;
+            }
+            Action::SetStatement(statement) => {
+                s.cursor.statement = statement;
+                s.follow_end = false;
+            }
+            Action::JumpTo { index, statement } => {
+                s.cursor = Cursor { position: index + 1, statement: Some(statement) };
+                s.follow_end = false;
+                s.editor = Some((index, Side::Up));
+            }
+            Action::ShowPanel(panel) => s.panel = panel,
+            Action::OpenEditor(editor) => s.editor = editor,
+            Action::Search(text) => s.search = text,
+            Action::ShowDdl(name) => s.ddl_of = name,
+            Action::RunRollbackCheck => {
+                s.rollback = s.analysis.rollback_check(&s.project).map(Rc::new);
+                s.panel = Panel::Rollback;
+            }
+            Action::SetRollbackTarget(target) => {
+                s.rollback_target = target;
+                s.refresh_preview();
+            }
+            Action::SetStatus(status) => s.status = status,
+        }
+        Rc::new(s)
+    }
+}
+
+/// Where the item at `index` ends up when the item at `from` moves to `to`.
+fn moved_index(index: usize, from: usize, to: usize) -> usize {
+    if index == from {
+        to
+    } else if from < index && index <= to {
+        index - 1
+    } else if to <= index && index < from {
+        index + 1
+    } else {
+        index
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+use super::*;
+use crate::examples;
+
+fn finish(state: Rc<AppState>) -> Rc<AppState> {
+    state.reduce(Action::Advance(Rc::new(|| true)))
+}
+
+fn example(id: &str) -> Rc<AppState> {
+    let project = examples::find(id).expect("embedded").project().expect("layout detected");
+    finish(Rc::new(AppState::new(project, Some(id.into()))))
+}
+
+fn migration(name: &str, up: &str) -> MigrationFile {
+    MigrationFile {
+        name: name.into(),
+        path: format!("{name}.sql"),
+        up: up.into(),
+        down: None,
+        transaction: true,
+        enabled: true,
+    }
+}
+
+fn project(migrations: Vec<MigrationFile>) -> Project {
+    let mut p = Project::empty("t");
+    p.migrations = migrations;
+    p
+}
+
+#[test]
+fn the_default_story_shows_the_production_error_at_the_app_query() {
+    let state = example(examples::DEFAULT_EXAMPLE);
+    assert!(state.replay_finished());
+    let errors: Vec<_> = state.problems().into_iter().filter(|p| p.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "42703");
+    assert_eq!(errors[0].message, "column \"status\" of relation \"users\" does not exist");
+    let failing = &state.project.migrations[errors[0].index];
+    assert!(failing.name.starts_with("app query"), "{}", failing.name);
+    // 115 never ran in production: switched off, and the baseline's NOTICE tells the skip.
+    assert!(state.project.migrations.iter().any(|m| m.name.contains("115") && !m.enabled));
+    assert!(state.problems().iter().any(|p| p.message == "relation \"users\" already exists, skipping"));
+}
+
+#[test]
+fn switching_the_skipped_migration_on_fixes_the_story() {
+    let state = example(examples::DEFAULT_EXAMPLE);
+    let index = state.project.migrations.iter().position(|m| m.name.contains("115")).expect("115");
+    let state = finish(state.reduce(Action::ToggleMigration(index)));
+    assert!(state.problems().iter().all(|p| p.severity != Severity::Error), "{:?}", state.problems());
+}
+
+#[test]
+fn every_example_replays() {
+    for e in examples::EXAMPLES {
+        let state = example(e.id);
+        assert!(state.replay_finished(), "{}", e.id);
+        assert!(!e.summary().is_empty() && !e.title().is_empty(), "{}", e.id);
+    }
+}
+
+#[test]
+fn an_edit_replays_from_the_edited_migration_only() {
+    let p = project(vec![
+        migration("a", "CREATE TABLE a (id int);"),
+        migration("b", "CREATE TABLE b (id int);"),
+        migration("c", "ALTER TABLE b ADD COLUMN x int;"),
+    ]);
+    let state = finish(Rc::new(AppState::new(p, None)));
+    let a_report = state.analysis.report(0).expect("a ran") as *const _;
+    let edited =
+        state.reduce(Action::EditSql { index: 2, side: Side::Up, sql: "ALTER TABLE a ADD COLUMN y int;".into() });
+    assert_eq!(edited.analysis.done(), 2, "a and b are kept");
+    let edited = finish(edited);
+    assert_eq!(edited.analysis.report(0).expect("a") as *const _, a_report, "a was not replayed again");
+    let catalog = edited.catalog().expect("at the end");
+    assert!(catalog.table(&schemasim_catalog::QualName::new("public", "a")).expect("a").column("y").is_some());
+}
+
+#[test]
+fn advance_stops_when_out_of_time_and_resumes() {
+    let p = project((0..5).map(|i| migration(&format!("m{i}"), &format!("CREATE TABLE t{i} ();"))).collect());
+    let state = Rc::new(AppState::new(p, None)).reduce(Action::Advance(Rc::new(|| false)));
+    assert_eq!(state.analysis.done(), 1);
+    assert!(state.catalog().is_none(), "the end is not replayed yet");
+    assert!(finish(state).catalog().is_some());
+}
+
+#[test]
+fn stop_on_error_skips_the_rest_and_the_cursor_reads_each_step() {
+    let p = project(vec![
+        migration("a", "CREATE TABLE a (id int);"),
+        migration("b", "ALTER TABLE missing ADD COLUMN x int;"),
+        migration("c", "CREATE TABLE c ();"),
+    ]);
+    let state = finish(Rc::new(AppState::new(p, None)));
+    assert_eq!(state.analysis.report(2).expect("c").outcome, schemasim_engine::MigrationOutcome::Skipped);
+    let state = state.reduce(Action::SetPosition(1));
+    assert_eq!(state.catalog().expect("after a").relations.len(), 1);
+    assert!(!state.follow_end);
+    let problem = state.problems().into_iter().next().expect("b's error");
+    assert_eq!((problem.code.as_str(), problem.line, problem.column), ("42P01", 1, 1));
+    let state = state.reduce(Action::JumpTo { index: problem.index, statement: problem.statement });
+    assert_eq!(state.cursor, Cursor { position: 2, statement: Some(0) });
+    assert_eq!(state.editor, Some((1, Side::Up)));
+}
+
+#[test]
+fn add_rename_move_toggle_and_delete() {
+    let p = project(vec![migration("a", "CREATE TABLE a ();"), migration("b", "CREATE TABLE b ();")]);
+    let state = finish(Rc::new(AppState::new(p, None)));
+    let state = state.reduce(Action::AddMigration);
+    assert_eq!(state.project.migrations[2].name, "new_migration");
+    assert_eq!(state.editor, Some((2, Side::Up)));
+    let state = state.reduce(Action::RenameMigration(2, "a".into()));
+    assert!(state.status.as_deref().unwrap_or_default().contains("unique"), "duplicate names are refused");
+    let state = state.reduce(Action::RenameMigration(2, " c ".into()));
+    assert_eq!(state.project.migrations[2].name, "c");
+    let state = state.reduce(Action::MoveMigration { from: 2, to: 0 });
+    let names: Vec<_> = state.project.migrations.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["c", "a", "b"]);
+    assert_eq!(state.editor, Some((0, Side::Up)), "the open editor follows its migration");
+    assert_eq!(state.analysis.done(), 0, "moving to the front replays everything");
+    let state = finish(state.reduce(Action::ToggleMigration(1)));
+    assert_eq!(state.analysis.report(1).expect("a").outcome, schemasim_engine::MigrationOutcome::Skipped);
+    let state = state.reduce(Action::DeleteMigration(0));
+    assert_eq!(state.project.migrations.len(), 2);
+    assert_eq!(state.editor, None);
+    assert!(state.revision > 0);
+}
+
+#[test]
+fn rollback_check_and_preview_find_a_down_that_leaves_residue() {
+    let mut with_down = migration("b", "CREATE TABLE b (id int); ALTER TABLE a ADD COLUMN note text;");
+    with_down.down = Some("DROP TABLE b;".into());
+    let mut first = migration("a", "CREATE TABLE a (id int);");
+    first.down = Some("DROP TABLE a;".into());
+    let state = finish(Rc::new(AppState::new(project(vec![first, with_down]), None)));
+    let state = state.reduce(Action::RunRollbackCheck);
+    assert_eq!(state.panel, Panel::Rollback);
+    let (report, indexes) = &**state.rollback.as_ref().expect("ran");
+    assert_eq!(indexes, &[0, 1]);
+    assert!(report.steps[1].residue.iter().any(|c| c.object.contains("note")), "{:?}", report.steps[1]);
+    let state = state.reduce(Action::SetRollbackTarget(Some(1)));
+    let preview = state.rollback_preview.as_ref().expect("preview");
+    assert!(preview.disappear.iter().any(|o| o.contains("table public.b")), "{:?}", preview.disappear);
+    assert!(preview.residue.iter().any(|c| c.object.contains("note")), "{:?}", preview.residue);
+    // Editing a down invalidates the check but not the replay.
+    let state = state.reduce(Action::EditSql {
+        index: 1,
+        side: Side::Down,
+        sql: "DROP TABLE b; ALTER TABLE a DROP COLUMN note;".into(),
+    });
+    assert!(state.rollback.is_none());
+    assert!(state.replay_finished());
+}
+
+#[test]
+fn moved_index_follows_the_list() {
+    assert_eq!(moved_index(0, 0, 2), 2);
+    assert_eq!(moved_index(1, 0, 2), 0);
+    assert_eq!(moved_index(3, 0, 2), 3);
+    assert_eq!(moved_index(0, 2, 0), 1);
+}
