@@ -466,6 +466,21 @@ fn add_parsed_constraint(
                     &[],
                 ),
             };
+            for (c, rc) in columns.iter().zip(&ref_columns) {
+                let (Some(fk_col), Some(pk_col)) = (table.column(c), referenced.column(rc)) else { continue };
+                if super::casts::foreign_key_comparable(&fk_col.type_name, &pk_col.type_name) == Some(false) {
+                    return Err(PgError::new(
+                        "42804",
+                        format!("foreign key constraint \"{name}\" cannot be implemented"),
+                    )
+                    .with_detail(format!(
+                        "Key columns \"{c}\" of the referencing table and \"{rc}\" of the referenced table are of \
+                             incompatible types: {} and {}.",
+                        super::casts::display_type(&fk_col.type_name),
+                        super::casts::display_type(&pk_col.type_name)
+                    )));
+                }
+            }
             let action = |s: &str| s.chars().next().filter(|c| *c != ' ').unwrap_or('a');
             let fk = ForeignKey {
                 columns,

@@ -3,6 +3,7 @@
 //! first, then the table, then CHECK constraints, then PK/UNIQUE indexes, then foreign keys;
 //! generated names are chosen in that order, which decides collision numbering.
 
+use super::casts::display_type;
 use super::constraint::{add_constraint, PendingConstraint};
 use super::sequence::create_serial_sequence;
 use crate::error::{PgError, PgResult};
@@ -56,6 +57,10 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 table.inherits.push(parent_name.clone());
             }
             for col in &parent_table.columns {
+                if let Some(prev) = table.columns.iter_mut().find(|c| c.name == col.name) {
+                    merge_inherited_column(ctx, prev, col)?;
+                    continue;
+                }
                 let mut c = col.clone();
                 c.inherited = true;
                 c.comment = None;
@@ -88,15 +93,15 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         table.of_type = Some(qn);
     }
 
+    let mut local_position = 0;
     for elt in &stmt.table_elts {
         match elt.node.as_ref() {
             Some(NodeEnum::ColumnDef(def)) => {
-                if let Some(existing) = table.columns.iter_mut().find(|c| c.name == def.colname) {
+                local_position += 1;
+                let found = table.columns.iter_mut().enumerate().find(|(_, c)| c.name == def.colname);
+                if let Some((index, existing)) = found {
                     if existing.inherited {
-                        // A local definition merges with the inherited one.
-                        ctx.notice(format!("merging column \"{}\" with inherited definition", def.colname));
-                        existing.inherited = false;
-                        apply_column_constraints(ctx, &name, def, existing, &mut pending)?;
+                        merge_child_column(ctx, &name, def, existing, index + 1 != local_position, &mut pending)?;
                         continue;
                     }
                     return Err(PgError::new("42701", format!("column \"{}\" specified more than once", def.colname)));
@@ -151,6 +156,101 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         super::index::clone_parent_indexes(ctx, &parent.parent, &name)?;
     }
     Ok(())
+}
+
+/// A column two parents both have (MergeInheritedAttribute): one column, whose type,
+/// collation and generatedness must agree; NOT NULL is OR'ed.
+fn merge_inherited_column(ctx: &mut Ctx<'_>, prev: &mut Column, new: &Column) -> PgResult<()> {
+    ctx.notice(format!("merging multiple inherited definitions of column \"{}\"", new.name));
+    if prev.type_name != new.type_name {
+        return Err(PgError::new("42804", format!("inherited column \"{}\" has a type conflict", new.name))
+            .with_detail(format!("{} versus {}", display_type(&prev.type_name), display_type(&new.type_name))));
+    }
+    if prev.collation != new.collation {
+        return Err(PgError::new("42P21", format!("inherited column \"{}\" has a collation conflict", new.name))
+            .with_detail(format!(
+                "\"{}\" versus \"{}\"",
+                collation_name(&prev.collation),
+                collation_name(&new.collation)
+            )));
+    }
+    if prev.generated.is_some() != new.generated.is_some() {
+        return Err(PgError::new("42P16", format!("inherited column \"{}\" has a generation conflict", new.name)));
+    }
+    prev.not_null |= new.not_null;
+    Ok(())
+}
+
+/// A local column definition of an inherited column (MergeChildAttribute): the same type and
+/// collation as the parent's; a generated parent column cannot get a default or identity, and
+/// a plain one cannot become generated; a local default replaces the inherited one.
+fn merge_child_column(
+    ctx: &mut Ctx<'_>,
+    table: &QualName,
+    def: &protobuf::ColumnDef,
+    existing: &mut Column,
+    moved: bool,
+    pending: &mut Vec<PendingConstraint>,
+) -> PgResult<()> {
+    // A partition's `col WITH OPTIONS ...` has no type and merges silently.
+    if let Some(type_name) = &def.type_name {
+        if moved {
+            // The local column sits at another position than the inherited one it merges into.
+            ctx.notice(format!("moving and merging column \"{}\" with inherited definition", def.colname));
+        } else {
+            ctx.notice(format!("merging column \"{}\" with inherited definition", def.colname));
+        }
+        let type_text = format_type(ctx, type_name)?;
+        if type_text != existing.type_name {
+            return Err(PgError::new("42804", format!("column \"{}\" has a type conflict", def.colname))
+                .with_detail(format!("{} versus {}", display_type(&existing.type_name), display_type(&type_text))));
+        }
+        let collation = def.coll_clause.as_ref().map(|c| name_list(&c.collname).join("."));
+        if collation != existing.collation {
+            return Err(PgError::new("42P21", format!("column \"{}\" has a collation conflict", def.colname))
+                .with_detail(format!(
+                    "\"{}\" versus \"{}\"",
+                    collation_name(&existing.collation),
+                    collation_name(&collation)
+                )));
+        }
+    }
+    let has = |kind: ConstrType| {
+        def.constraints
+            .iter()
+            .any(|c| matches!(c.node.as_ref(), Some(NodeEnum::Constraint(con)) if con.contype == kind as i32))
+    };
+    let (default, generated, identity) =
+        (has(ConstrType::ConstrDefault), has(ConstrType::ConstrGenerated), has(ConstrType::ConstrIdentity));
+    if existing.generated.is_some() {
+        if default && !generated {
+            return Err(PgError::new(
+                "42611",
+                format!("column \"{}\" inherits from generated column but specifies default", def.colname),
+            ));
+        }
+        if identity {
+            return Err(PgError::new(
+                "42611",
+                format!("column \"{}\" inherits from generated column but specifies identity", def.colname),
+            ));
+        }
+    } else if generated {
+        return Err(PgError::new("42611", format!("child column \"{}\" specifies generation expression", def.colname))
+            .with_hint("A child table column cannot be generated unless its parent column is."));
+    }
+    // The child's own default or expression takes the place of the inherited one.
+    if default || generated {
+        existing.default = None;
+        existing.generated = None;
+    }
+    existing.inherited = false;
+    apply_column_constraints(ctx, table, def, existing, pending)
+}
+
+/// How PostgreSQL names a column's collation in messages (`default` when none was given).
+fn collation_name(collation: &Option<String>) -> String {
+    collation.as_deref().map_or("default", |c| c.trim_matches('"')).to_string()
 }
 
 /// Builds a column from its definition; returns the serial base type when it is a serial.
