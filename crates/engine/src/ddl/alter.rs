@@ -31,7 +31,7 @@ pub fn alter_table(ctx: &mut Ctx<'_>, stmt: &protobuf::AlterTableStmt) -> PgResu
     }
     for cmd in &stmt.cmds {
         if let Some(NodeEnum::AlterTableCmd(c)) = cmd.node.as_ref() {
-            alter_cmd(ctx, &qn, c)?;
+            alter_cmd(ctx, &qn, c, rv.inh)?;
         }
     }
     Ok(())
@@ -82,7 +82,8 @@ fn column_mut<'c>(ctx: &'c mut Ctx<'_>, qn: &QualName, name: &str) -> PgResult<&
     table_mut(ctx, qn)?.column_mut(name).ok_or_else(|| PgError::undefined_column_of(name, &qn.name))
 }
 
-fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
+/// One ALTER TABLE subcommand; `recurse` is false under `ALTER TABLE ONLY`.
+fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, recurse: bool) -> PgResult<()> {
     let subtype = AT::try_from(cmd.subtype).unwrap_or(AT::Undefined);
     let table_name = qn.name.clone();
     let cascade = DropBehavior::try_from(cmd.behavior) == Ok(DropBehavior::DropCascade);
@@ -119,6 +120,9 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             let identity = column.identity.is_some();
             let name = column.name.clone();
             table_mut(ctx, qn)?.columns.push(column.clone());
+            if let Some(generated) = &column.generated {
+                super::generated::check_generation_expression(&ctx.catalog, ctx.table(qn)?, generated)?;
+            }
             if identity {
                 super::sequence::create_identity_sequence(ctx, qn, &name)?;
             }
@@ -305,23 +309,16 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             }
         }
         AT::AtAddIdentity => {
-            require_column(ctx, &cmd.name)?;
             let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
+            // The identity sequence is built (and its type checked) before the command runs.
+            if let Some(col) = ctx.table(qn)?.column(&cmd.name) {
+                check_identity_type(&col.type_name)?;
+            }
+            identity_partition_rules(ctx, qn, recurse, "cannot add identity to a column")?;
+            require_column(ctx, &cmd.name)?;
             let col = column_mut(ctx, qn, &cmd.name)?;
-            if col.identity.is_some() {
-                return Err(PgError::new(
-                    "42P16",
-                    format!("column \"{}\" of relation \"{}\" is already an identity column", cmd.name, table_name),
-                ));
-            }
-            if col.default.is_some() {
-                return Err(PgError::new(
-                    "42P16",
-                    format!("column \"{}\" of relation \"{}\" already has a default value", cmd.name, table_name),
-                ));
-            }
             if !col.not_null {
                 return Err(PgError::new(
                     "55000",
@@ -331,26 +328,70 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
                     ),
                 ));
             }
-            col.identity = Some(if con.generated_when == "a" { Identity::Always } else { Identity::ByDefault });
+            if col.identity.is_some() {
+                return Err(PgError::new(
+                    "55000",
+                    format!("column \"{}\" of relation \"{}\" is already an identity column", cmd.name, table_name),
+                ));
+            }
+            if col.default.is_some() {
+                return Err(PgError::new(
+                    "55000",
+                    format!("column \"{}\" of relation \"{}\" already has a default value", cmd.name, table_name),
+                ));
+            }
+            let identity = Some(if con.generated_when == "a" { Identity::Always } else { Identity::ByDefault });
+            col.identity = identity;
             super::sequence::create_identity_sequence(ctx, qn, &cmd.name)?;
+            // Partitions get the identity too (sharing the parent's sequence).
+            let mut pending = partitions(ctx, qn);
+            while let Some(t) = pending.pop() {
+                if let Some(col) = ctx.catalog.table_mut(&t).and_then(|t| t.column_mut(&cmd.name)) {
+                    col.identity = identity;
+                }
+                pending.extend(partitions(ctx, &t));
+            }
         }
         AT::AtSetIdentity => {
+            // ATExecSetIdentity: a partitioned table's identity changes with its partitions, never
+            // one without the other.
+            identity_partition_rules(ctx, qn, recurse, "cannot change identity column")?;
             require_column(ctx, &cmd.name)?;
+            if column_mut(ctx, qn, &cmd.name)?.identity.is_none() {
+                return Err(PgError::new(
+                    "55000",
+                    format!("column \"{}\" of relation \"{}\" is not an identity column", cmd.name, table_name),
+                ));
+            }
             if let Some(NodeEnum::List(l)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 for item in &l.items {
                     if let Some(NodeEnum::DefElem(d)) = item.node.as_ref() {
                         if d.defname == "generated" {
                             let always = matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Integer(i)) if i.ival == 1);
-                            let col = column_mut(ctx, qn, &cmd.name)?;
-                            col.identity = Some(if always { Identity::Always } else { Identity::ByDefault });
+                            let identity = Some(if always { Identity::Always } else { Identity::ByDefault });
+                            let mut pending = vec![qn.clone()];
+                            while let Some(t) = pending.pop() {
+                                if let Some(col) = ctx.catalog.table_mut(&t).and_then(|t| t.column_mut(&cmd.name)) {
+                                    col.identity = identity;
+                                }
+                                pending.extend(partitions(ctx, &t));
+                            }
                         }
                     }
                 }
             }
         }
         AT::AtDropIdentity => {
+            identity_partition_rules(ctx, qn, recurse, "cannot drop identity from a column")?;
             require_column(ctx, &cmd.name)?;
             let had = column_mut(ctx, qn, &cmd.name)?.identity.take().is_some();
+            let mut pending = partitions(ctx, qn);
+            while let Some(t) = pending.pop() {
+                if let Some(col) = ctx.catalog.table_mut(&t).and_then(|t| t.column_mut(&cmd.name)) {
+                    col.identity = None;
+                }
+                pending.extend(partitions(ctx, &t));
+            }
             if !had {
                 if cmd.missing_ok {
                     ctx.notice(format!(
@@ -396,6 +437,18 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
             require_column(ctx, &cmd.name)?;
             if let Some(d) = cmd.def.as_ref() {
                 let text = expr::deparse_expr(d)?;
+                if column_mut(ctx, qn, &cmd.name)?.generated.is_none() {
+                    return Err(PgError::new(
+                        "55000",
+                        format!("column \"{}\" of relation \"{}\" is not a generated column", cmd.name, table_name),
+                    ));
+                }
+                // The new expression is checked in place of the old one.
+                let mut table = ctx.table(qn)?.clone();
+                if let Some(c) = table.columns.iter_mut().find(|c| c.name == cmd.name) {
+                    c.generated = Some(text.clone());
+                }
+                super::generated::check_generation_expression(&ctx.catalog, &table, &text)?;
                 column_mut(ctx, qn, &cmd.name)?.generated = Some(text);
             }
         }
@@ -493,6 +546,41 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) ->
 }
 
 /// Partitions and inheritance children of `parent`.
+/// ADD / SET / DROP IDENTITY on a partitioned table apply to all its partitions: not under
+/// ONLY, and never to one partition alone (`what` starts PostgreSQL's message).
+fn identity_partition_rules(ctx: &Ctx<'_>, qn: &QualName, recurse: bool, what: &str) -> PgResult<()> {
+    let table = ctx.table(qn)?;
+    if table.partition_by.is_some() && !recurse {
+        return Err(PgError::new("42P16", format!("{what} of only the partitioned table"))
+            .with_hint("Do not specify the ONLY keyword."));
+    }
+    if table.partition_of.is_some() {
+        return Err(PgError::new("42P16", format!("{what} of a partition")));
+    }
+    Ok(())
+}
+
+/// An identity column's sequence takes the column's type, which must be an integer type.
+pub fn check_identity_type(type_name: &str) -> PgResult<()> {
+    if matches!(type_name, "smallint" | "integer" | "bigint") {
+        Ok(())
+    } else {
+        Err(PgError::new("22023", "identity column type must be smallint, integer, or bigint"))
+    }
+}
+
+/// The partitions of a partitioned table (not its inheritance children).
+fn partitions(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
+    ctx.catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::Table(t) if t.partition_of.as_ref().is_some_and(|p| &p.parent == parent) => Some(t.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn children(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
     ctx.catalog
         .relations

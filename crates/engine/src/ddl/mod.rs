@@ -6,6 +6,7 @@ pub mod casts;
 pub mod constraint;
 pub mod drop;
 pub mod function;
+pub mod generated;
 pub mod index;
 pub mod misc;
 pub mod policy;

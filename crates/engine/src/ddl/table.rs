@@ -93,6 +93,25 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         table.of_type = Some(qn);
     }
 
+    // transformColumnDefinition runs before the columns merge with inherited ones.
+    for elt in &stmt.table_elts {
+        let Some(NodeEnum::ColumnDef(def)) = elt.node.as_ref() else { continue };
+        for c in &def.constraints {
+            let Some(NodeEnum::Constraint(con)) = c.node.as_ref() else { continue };
+            let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
+            let what = match kind {
+                ConstrType::ConstrIdentity => "identity columns",
+                ConstrType::ConstrGenerated => "generated columns",
+                _ => continue,
+            };
+            if stmt.of_typename.is_some() {
+                return Err(PgError::not_supported(format!("{what} are not supported on typed tables")));
+            }
+            if stmt.partbound.is_some() && kind == ConstrType::ConstrIdentity {
+                return Err(PgError::not_supported("identity columns are not supported on partitions"));
+            }
+        }
+    }
     let mut local_position = 0;
     for elt in &stmt.table_elts {
         match elt.node.as_ref() {
@@ -120,6 +139,11 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     for con in &stmt.constraints {
         if let Some(NodeEnum::Constraint(c)) = con.node.as_ref() {
             pending.push(PendingConstraint::table_level((**c).clone()));
+        }
+    }
+    for column in &table.columns {
+        if let Some(generated) = column.generated.as_deref().filter(|_| !column.inherited) {
+            super::generated::check_generation_expression(&ctx.catalog, &table, generated)?;
         }
     }
     if let Some(spec) = &stmt.partspec {
@@ -282,6 +306,13 @@ pub fn column_from_def(
         column.storage = Some(def.storage_name.clone());
     }
     apply_column_constraints(ctx, table, def, &mut column, pending)?;
+    if serial.is_some() && column.identity.is_some() {
+        // A serial's nextval() default counts as a default.
+        return Err(PgError::new(
+            "42601",
+            format!("both default and identity specified for column \"{}\" of table \"{}\"", column.name, table.name),
+        ));
+    }
     Ok((column, serial))
 }
 
@@ -356,23 +387,25 @@ fn apply_column_constraints(
     column: &mut Column,
     pending: &mut Vec<PendingConstraint>,
 ) -> PgResult<()> {
-    let mut saw_null = false;
-    let mut saw_not_null = false;
+    // transformColumnDefinition: NULL and NOT NULL (an identity implies it) may repeat but not
+    // contradict each other.
+    let mut saw_nullable = false;
+    let mut saw_identity = false;
     for con in &constraint_attrs(&def.constraints)? {
         let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
         match kind {
             ConstrType::ConstrNotnull => {
-                if saw_null {
+                if saw_nullable && !column.not_null {
                     return Err(conflicting_null(&column.name, &table.name));
                 }
-                saw_not_null = true;
+                saw_nullable = true;
                 column.not_null = true;
             }
             ConstrType::ConstrNull => {
-                if saw_not_null {
+                if saw_nullable && column.not_null {
                     return Err(conflicting_null(&column.name, &table.name));
                 }
-                saw_null = true;
+                saw_nullable = true;
                 column.not_null = false;
             }
             ConstrType::ConstrDefault => {
@@ -398,10 +431,34 @@ fn apply_column_constraints(
                 }
             }
             ConstrType::ConstrIdentity => {
+                if saw_identity {
+                    return Err(PgError::new(
+                        "42601",
+                        format!(
+                            "multiple identity specifications for column \"{}\" of table \"{}\"",
+                            column.name, table.name
+                        ),
+                    ));
+                }
+                super::alter::check_identity_type(&column.type_name)?;
+                saw_identity = true;
                 column.identity = Some(if con.generated_when == "a" { Identity::Always } else { Identity::ByDefault });
+                if saw_nullable && !column.not_null {
+                    return Err(conflicting_null(&column.name, &table.name));
+                }
+                saw_nullable = true;
                 column.not_null = true;
             }
             ConstrType::ConstrGenerated => {
+                if column.generated.is_some() {
+                    return Err(PgError::new(
+                        "42601",
+                        format!(
+                            "multiple generation clauses specified for column \"{}\" of table \"{}\"",
+                            column.name, table.name
+                        ),
+                    ));
+                }
                 if let Some(raw) = &con.raw_expr {
                     column.generated = Some(expr::deparse_expr(raw)?);
                 }
@@ -426,6 +483,15 @@ fn apply_column_constraints(
         return Err(PgError::new(
             "42601",
             format!("both default and identity specified for column \"{}\" of table \"{}\"", column.name, table.name),
+        ));
+    }
+    if column.identity.is_some() && column.generated.is_some() {
+        return Err(PgError::new(
+            "42601",
+            format!(
+                "both identity and generation expression specified for column \"{}\" of table \"{}\"",
+                column.name, table.name
+            ),
         ));
     }
     if column.generated.is_some() && column.default.is_some() {
