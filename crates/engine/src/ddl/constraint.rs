@@ -289,6 +289,7 @@ fn add_parsed_constraint(
             if expr::contains_subquery(raw) {
                 return Err(PgError::new("0A000", "cannot use subquery in check constraint"));
             }
+            expr::check_no_aggregates(raw, "check constraints")?;
             let name = match explicit_name {
                 Some(n) => n,
                 None => {

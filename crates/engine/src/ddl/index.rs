@@ -82,6 +82,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                     key_columns.push(c);
                 }
             }
+            expr::check_no_aggregates(x, "index expressions")?;
             if !crate::volatility::is_immutable(&ctx.catalog, &table, x) {
                 return Err(PgError::new("42P17", "functions in index expression must be marked IMMUTABLE"));
             }
@@ -106,6 +107,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                     return Err(PgError::undefined_column(&c));
                 }
             }
+            expr::check_no_aggregates(w, "index predicates")?;
             if !crate::volatility::is_immutable(&ctx.catalog, &table, w) {
                 return Err(PgError::new("42P17", "functions in index predicate must be marked IMMUTABLE"));
             }

@@ -420,6 +420,7 @@ fn apply_column_constraints(
                 }
                 if let Some(raw) = &con.raw_expr {
                     check_default_expr(raw)?;
+                    expr::check_no_aggregates(raw, "DEFAULT expressions")?;
                     check_default_type(&ctx.catalog, &column.name, &column.type_name, raw)?;
                     if is_null_constant(raw) {
                         // No pg_attrdef row for a NULL default (an explicit one still counts
