@@ -13,6 +13,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateStmt(s) => ddl::table::create_table(ctx, s),
         NodeEnum::AlterTableStmt(s) => ddl::alter::alter_table(ctx, s),
         NodeEnum::IndexStmt(s) => ddl::index::create_index(ctx, s),
+        NodeEnum::ReindexStmt(s) => ddl::index::reindex(ctx, s),
         NodeEnum::DropStmt(s) => ddl::drop::drop_stmt(ctx, s),
         NodeEnum::RenameStmt(s) => ddl::rename::rename(ctx, s),
         NodeEnum::CreateSchemaStmt(s) => {
