@@ -155,10 +155,23 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             if ctx.catalog.table(qn).and_then(|t| t.column(&cmd.name)).is_some_and(|c| c.inherited) {
                 return Err(PgError::new("42P16", format!("cannot drop inherited column \"{}\"", cmd.name)));
             }
+            let kids = children(ctx, qn);
+            if !recurse && !kids.is_empty() && ctx.table(qn)?.partition_by.is_some() {
+                return Err(PgError::new(
+                    "42P16",
+                    "cannot drop column from only the partitioned table when partitions exist",
+                )
+                .with_hint("Do not specify the ONLY keyword."));
+            }
             drop_object(ctx, Obj::Column(qn.clone(), cmd.name.clone()), cascade)?;
-            for child in children(ctx, qn) {
+            for child in kids {
                 if let Some(t) = ctx.catalog.table_mut(&child) {
-                    t.columns.retain(|c| !(c.name == cmd.name && c.inherited));
+                    if recurse {
+                        t.columns.retain(|c| !(c.name == cmd.name && c.inherited));
+                    } else if let Some(c) = t.column_mut(&cmd.name) {
+                        // Under ONLY the children keep the column as their own.
+                        c.inherited = false;
+                    }
                 }
             }
         }
@@ -232,7 +245,27 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
+            let is_check = con.contype == protobuf::ConstrType::ConstrCheck as i32;
+            let kids = children(ctx, qn);
+            if is_check && ctx.table(qn)?.partition_by.is_some() {
+                if con.is_no_inherit {
+                    return Err(PgError::new(
+                        "42P16",
+                        format!("cannot add NO INHERIT constraint to partitioned table \"{table_name}\""),
+                    ));
+                }
+                if !recurse && !kids.is_empty() {
+                    return Err(PgError::new("42P16", "constraint must be added to child tables too"));
+                }
+            }
+            let before: Vec<String> = ctx.table(qn)?.constraints.iter().map(|c| c.name.clone()).collect();
             add_constraint(ctx, qn, PendingConstraint::table_level((**con).clone()), false)?;
+            if is_check && recurse && !con.is_no_inherit {
+                let added = ctx.table(qn)?.constraints.iter().find(|c| !before.contains(&c.name)).cloned();
+                if let Some(added) = added {
+                    add_inherited_check(ctx, qn, &added)?;
+                }
+            }
         }
         AT::AtDropConstraint => {
             let exists = ctx.catalog.table(qn).is_some_and(|t| t.constraint(&cmd.name).is_some());
@@ -249,7 +282,36 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
                     format!("constraint \"{}\" of relation \"{}\" does not exist", cmd.name, table_name),
                 ));
             }
+            let t = ctx.table(qn)?;
+            if super::inherit::constraint_is_inherited(ctx, t, &cmd.name) {
+                return Err(PgError::new(
+                    "42P16",
+                    format!("cannot drop inherited constraint \"{}\" of relation \"{}\"", cmd.name, table_name),
+                ));
+            }
+            let check = t
+                .constraint(&cmd.name)
+                .is_some_and(|c| matches!(c.kind, ConstraintKind::Check { .. }) && !c.no_inherit);
+            let kids = children(ctx, qn);
+            if check && !recurse && !kids.is_empty() && t.partition_by.is_some() {
+                return Err(PgError::new(
+                    "42P16",
+                    "cannot remove constraint from only the partitioned table when partitions exist",
+                )
+                .with_hint("Do not specify the ONLY keyword."));
+            }
             drop_object(ctx, Obj::Constraint(qn.clone(), cmd.name.clone()), cascade)?;
+            if check && recurse {
+                // The children's inherited copies go too, unless another parent still has it.
+                for d in super::inherit::descendants(ctx, qn) {
+                    let Some(child) = ctx.catalog.table(&d) else { continue };
+                    if !super::inherit::constraint_is_inherited(ctx, child, &cmd.name) {
+                        if let Some(t) = ctx.catalog.table_mut(&d) {
+                            t.constraints.retain(|c| c.name != cmd.name);
+                        }
+                    }
+                }
+            }
         }
         AT::AtValidateConstraint => {
             let t = table_mut(ctx, qn)?;
@@ -519,14 +581,32 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
         }
         AT::AtAddInherit => {
             if let Some(NodeEnum::RangeVar(rv)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
-                let parent = ctx.resolve_table(rv)?;
-                table_mut(ctx, qn)?.inherits.push(parent);
+                super::inherit::add_inherit(ctx, qn, rv)?;
             }
         }
         AT::AtDropInherit => {
             if let Some(NodeEnum::RangeVar(rv)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let parent = ctx.resolve_table(rv)?;
-                table_mut(ctx, qn)?.inherits.retain(|p| p != &parent);
+                let parent_columns: Vec<String> = ctx.table(&parent)?.columns.iter().map(|c| c.name.clone()).collect();
+                let child = table_mut(ctx, qn)?;
+                if !child.inherits.contains(&parent) {
+                    return Err(PgError::new(
+                        "42P01",
+                        format!("relation \"{}\" is not a parent of relation \"{}\"", parent.name, qn.name),
+                    ));
+                }
+                child.inherits.retain(|p| p != &parent);
+                let remaining = child.inherits.clone();
+                // Columns no other parent has become the child's own (attislocal).
+                for name in parent_columns {
+                    let elsewhere =
+                        remaining.iter().any(|p| ctx.catalog.table(p).is_some_and(|t| t.column(&name).is_some()));
+                    if !elsewhere {
+                        if let Some(c) = table_mut(ctx, qn)?.column_mut(&name) {
+                            c.inherited = false;
+                        }
+                    }
+                }
             }
         }
         AT::AtChangeOwner => {
@@ -545,7 +625,53 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
     Ok(())
 }
 
-/// Partitions and inheritance children of `parent`.
+/// ATAddCheckConstraint's recursion: every descendant gets the parent's new CHECK, merging with
+/// an identical one of the same name (which must not be NOT VALID when the new one is valid, nor
+/// NO INHERIT); a different one of that name is a conflict.
+fn add_inherited_check(ctx: &mut Ctx<'_>, parent: &QualName, con: &schemasim_catalog::Constraint) -> PgResult<()> {
+    let mut kids = children(ctx, parent);
+    kids.sort_by_key(|k| ctx.catalog.relations.get(k).map_or(0, Relation::seq));
+    for child in kids {
+        let Some(t) = ctx.catalog.table(&child) else { continue };
+        match t.constraint(&con.name) {
+            Some(existing) => {
+                if existing.kind != con.kind {
+                    return Err(PgError::new(
+                        "42710",
+                        format!("constraint \"{}\" for relation \"{}\" already exists", con.name, child.name),
+                    ));
+                }
+                if existing.no_inherit {
+                    return Err(PgError::new(
+                        "42P17",
+                        format!(
+                            "constraint \"{}\" conflicts with non-inherited constraint on relation \"{}\"",
+                            con.name, child.name
+                        ),
+                    ));
+                }
+                if con.validated && !existing.validated {
+                    return Err(PgError::new(
+                        "42P17",
+                        format!(
+                            "constraint \"{}\" conflicts with NOT VALID constraint on relation \"{}\"",
+                            con.name, child.name
+                        ),
+                    ));
+                }
+                ctx.notice(format!("merging constraint \"{}\" with inherited definition", con.name));
+            }
+            None => {
+                let mut copy = con.clone();
+                copy.seq = ctx.catalog.allocate_seq();
+                table_mut(ctx, &child)?.constraints.push(copy);
+            }
+        }
+        add_inherited_check(ctx, &child, con)?;
+    }
+    Ok(())
+}
+
 /// ADD / SET / DROP IDENTITY on a partitioned table apply to all its partitions: not under
 /// ONLY, and never to one partition alone (`what` starts PostgreSQL's message).
 fn identity_partition_rules(ctx: &Ctx<'_>, qn: &QualName, recurse: bool, what: &str) -> PgResult<()> {
@@ -581,6 +707,7 @@ fn partitions(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
         .collect()
 }
 
+/// Partitions and inheritance children of `parent`.
 fn children(ctx: &Ctx<'_>, parent: &QualName) -> Vec<QualName> {
     ctx.catalog
         .relations
@@ -606,25 +733,8 @@ fn attach_partition(ctx: &mut Ctx<'_>, parent: &QualName, cmd: &protobuf::AlterT
     }
     let child = ctx.resolve_table(rv)?;
     let bound = super::table::partition_bound_text(pc.bound.as_ref())?;
-    let parent_columns = ctx.catalog.table(parent).map(|t| t.columns.clone()).unwrap_or_default();
+    super::inherit::check_attach_partition(ctx, parent, &child, pc.bound.as_ref())?;
     let t = ctx.table_mut(&child)?;
-    if t.partition_of.is_some() {
-        return Err(PgError::new("42P17", format!("\"{}\" is already a partition", rv.relname)));
-    }
-    for pc in &parent_columns {
-        match t.column_mut(&pc.name) {
-            Some(c) => c.inherited = true,
-            None => {
-                return Err(PgError::new(
-                    "42804",
-                    format!(
-                        "table \"{}\" contains column \"{}\" not found in parent \"{}\"",
-                        rv.relname, pc.name, parent.name
-                    ),
-                ))
-            }
-        }
-    }
     t.partition_of = Some(schemasim_catalog::PartitionOf { parent: parent.clone(), bound });
     super::index::clone_parent_indexes(ctx, parent, &child)
 }

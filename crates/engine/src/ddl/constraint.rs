@@ -247,6 +247,48 @@ fn set_not_null(ctx: &mut Ctx<'_>, table_name: &QualName, columns: &[String]) {
     }
 }
 
+/// MergeWithExistingConstraint: a named CHECK that only the parents define (the child's copy is
+/// inherited, and the child is not yet a partition) merges with an identical local definition;
+/// `Ok(false)` leaves the "already exists" error to the caller.
+fn merges_with_inherited_check(
+    ctx: &mut Ctx<'_>,
+    table: &schemasim_catalog::Table,
+    existing: &Constraint,
+    con: &protobuf::Constraint,
+    creating: bool,
+) -> PgResult<bool> {
+    let ConstraintKind::Check { expr: existing_expr } = &existing.kind else { return Ok(false) };
+    let Some(raw) = con.raw_expr.as_ref() else { return Ok(false) };
+    let parents: Vec<&QualName> = table.inherits.iter().chain(table.partition_of.as_ref().map(|p| &p.parent)).collect();
+    let inherited = parents
+        .iter()
+        .any(|p| ctx.catalog.table(p).and_then(|t| t.constraint(&existing.name)).is_some_and(|c| !c.no_inherit));
+    let allow_merge = inherited && (creating || table.partition_of.is_none());
+    if expr::deparse_expr(raw)? != *existing_expr || !allow_merge {
+        return Ok(false);
+    }
+    if existing.no_inherit {
+        return Err(PgError::new(
+            "42P17",
+            format!(
+                "constraint \"{}\" conflicts with non-inherited constraint on relation \"{}\"",
+                existing.name, table.name.name
+            ),
+        ));
+    }
+    if con.is_no_inherit {
+        return Err(PgError::new(
+            "42P17",
+            format!(
+                "constraint \"{}\" conflicts with inherited constraint on relation \"{}\"",
+                existing.name, table.name.name
+            ),
+        ));
+    }
+    ctx.notice(format!("merging constraint \"{}\" with inherited definition", existing.name));
+    Ok(true)
+}
+
 fn add_parsed_constraint(
     ctx: &mut Ctx<'_>,
     table_name: &QualName,
@@ -259,7 +301,10 @@ fn add_parsed_constraint(
     let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
     let explicit_name = (!con.conname.is_empty()).then(|| con.conname.clone());
     if let Some(n) = &explicit_name {
-        if table.constraint(n).is_some() {
+        if let Some(existing) = table.constraint(n) {
+            if kind == ConstrType::ConstrCheck && merges_with_inherited_check(ctx, table, existing, &con, creating)? {
+                return Ok(());
+            }
             return Err(PgError::new(
                 "42710",
                 format!("constraint \"{n}\" for relation \"{}\" already exists", table_name.name),

@@ -8,6 +8,7 @@ pub mod drop;
 pub mod function;
 pub mod generated;
 pub mod index;
+pub mod inherit;
 pub mod misc;
 pub mod policy;
 pub mod query;

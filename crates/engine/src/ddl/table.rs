@@ -45,12 +45,23 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 .table(&parent_name)
                 .ok_or_else(|| PgError::wrong_object_type(&prv.relname, "a table"))?
                 .clone();
+            if stmt.partbound.is_none() && parent_table.partition_by.is_some() {
+                return Err(PgError::new(
+                    "42809",
+                    format!("cannot inherit from partitioned table \"{}\"", prv.relname),
+                ));
+            }
+            if stmt.partbound.is_none() && parent_table.partition_of.is_some() {
+                return Err(PgError::new("42809", format!("cannot inherit from partition \"{}\"", prv.relname)));
+            }
             if stmt.partbound.is_some() {
                 if parent_table.partition_by.is_none() {
                     return Err(
                         PgError::wrong_object_type(&prv.relname, "partitioned").with_detail("table is not partitioned")
                     );
                 }
+                super::inherit::check_bound_strategy(&parent_table, stmt.partbound.as_ref())?;
+                super::inherit::check_new_partition_bound(ctx, &parent_name, &rv.relname, stmt.partbound.as_ref())?;
                 let bound = partition_bound_text(stmt.partbound.as_ref())?;
                 table.partition_of = Some(PartitionOf { parent: parent_name.clone(), bound });
             } else {
@@ -68,8 +79,21 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 table.columns.push(c);
             }
             for con in &parent_table.constraints {
-                if let schemasim_catalog::ConstraintKind::Check { .. } = &con.kind {
+                if let schemasim_catalog::ConstraintKind::Check { expr } = &con.kind {
                     if !con.no_inherit {
+                        // MergeCheckConstraint: parents' same-named CHECKs must be identical.
+                        if let Some(prev) = table.constraints.iter().find(|c| c.name == con.name) {
+                            if matches!(&prev.kind, schemasim_catalog::ConstraintKind::Check { expr: e } if e == expr) {
+                                continue;
+                            }
+                            return Err(PgError::new(
+                                "42710",
+                                format!(
+                                    "check constraint name \"{}\" appears multiple times but with different expressions",
+                                    con.name
+                                ),
+                            ));
+                        }
                         let mut c = con.clone();
                         c.seq = ctx.catalog.allocate_seq();
                         table.constraints.push(c);
