@@ -252,3 +252,40 @@ pub fn do_block(ctx: &mut Ctx<'_>, stmt: &protobuf::DoStmt) -> PgResult<()> {
     }
     crate::plpgsql::run(ctx, &body)
 }
+
+/// `COPY table (columns) ...`: the named columns must exist and not be generated (the rows
+/// themselves are not simulated).
+pub fn copy_columns(ctx: &mut Ctx<'_>, stmt: &protobuf::CopyStmt) -> PgResult<()> {
+    let Some(rv) = stmt.relation.as_ref() else { return Ok(()) };
+    let Ok(Some(qn)) = ctx.lookup_relation(&rv.schemaname, &rv.relname) else { return Ok(()) };
+    let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) else { return Ok(()) };
+    for c in &stmt.attlist {
+        let Some(NodeEnum::String(name)) = c.node.as_ref() else { continue };
+        match t.column(&name.sval) {
+            None => return Err(PgError::undefined_column_of(&name.sval, &rv.relname)),
+            Some(col) if col.generated.is_some() => {
+                return Err(PgError::new("42P10", format!("column \"{}\" is a generated column", name.sval))
+                    .with_detail("Generated columns cannot be used in COPY."));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// `VACUUM` / `ANALYZE` with column lists: each column must exist in its table.
+pub fn vacuum_columns(ctx: &mut Ctx<'_>, stmt: &protobuf::VacuumStmt) -> PgResult<()> {
+    for r in &stmt.rels {
+        let Some(NodeEnum::VacuumRelation(vr)) = r.node.as_ref() else { continue };
+        let Some(rv) = vr.relation.as_ref() else { continue };
+        let Ok(Some(qn)) = ctx.lookup_relation(&rv.schemaname, &rv.relname) else { continue };
+        let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) else { continue };
+        for c in &vr.va_cols {
+            let Some(NodeEnum::String(name)) = c.node.as_ref() else { continue };
+            if t.column(&name.sval).is_none() {
+                return Err(PgError::undefined_column_of(&name.sval, &rv.relname));
+            }
+        }
+    }
+    Ok(())
+}

@@ -100,6 +100,12 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
             };
+            if matches!(def.colname.as_str(), "ctid" | "xmin" | "cmin" | "xmax" | "cmax" | "tableoid") {
+                return Err(PgError::new(
+                    "42701",
+                    format!("column name \"{}\" conflicts with a system column name", def.colname),
+                ));
+            }
             if column_exists(ctx, &def.colname) {
                 if cmd.missing_ok {
                     ctx.notice(format!(
@@ -154,6 +160,23 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             }
             if ctx.catalog.table(qn).and_then(|t| t.column(&cmd.name)).is_some_and(|c| c.inherited) {
                 return Err(PgError::new("42P16", format!("cannot drop inherited column \"{}\"", cmd.name)));
+            }
+            // has_partition_attrs, on the table and (recursing) on every descendant.
+            let mut scope = vec![qn.clone()];
+            if recurse {
+                scope.extend(super::inherit::descendants(ctx, qn));
+            }
+            for t in scope {
+                let key = ctx.catalog.table(&t).and_then(|t| t.partition_by.clone());
+                if key.is_some_and(|k| crate::deps::text_mentions_column(&k, &cmd.name)) {
+                    return Err(PgError::new(
+                        "42P16",
+                        format!(
+                            "cannot drop column \"{}\" because it is part of the partition key of relation \"{}\"",
+                            cmd.name, t.name
+                        ),
+                    ));
+                }
             }
             let kids = children(ctx, qn);
             if !recurse && !kids.is_empty() && ctx.table(qn)?.partition_by.is_some() {
@@ -486,7 +509,22 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             }
         }
         AT::AtDropExpression => {
+            // ATPrepDropExpression: the whole hierarchy loses the expression, or nothing does.
+            let kids = children(ctx, qn);
+            if !recurse && !kids.is_empty() {
+                return Err(PgError::not_supported(
+                    "ALTER TABLE / DROP EXPRESSION must be applied to child tables too",
+                ));
+            }
             require_column(ctx, &cmd.name)?;
+            if column_mut(ctx, qn, &cmd.name)?.inherited {
+                return Err(PgError::new("42P16", "cannot drop generation expression from inherited column"));
+            }
+            for d in super::inherit::descendants(ctx, qn) {
+                if let Some(c) = ctx.catalog.table_mut(&d).and_then(|t| t.column_mut(&cmd.name)) {
+                    c.generated = None;
+                }
+            }
             let col = column_mut(ctx, qn, &cmd.name)?;
             if col.generated.take().is_none() && !cmd.missing_ok {
                 return Err(PgError::new(
@@ -505,6 +543,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
                         format!("column \"{}\" of relation \"{}\" is not a generated column", cmd.name, table_name),
                     ));
                 }
+                row_type_in_use(ctx, qn)?;
                 // The new expression is checked in place of the old one.
                 let mut table = ctx.table(qn)?.clone();
                 if let Some(c) = table.columns.iter_mut().find(|c| c.name == cmd.name) {
@@ -577,6 +616,45 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
                         c.inherited = false;
                     }
                 }
+            }
+        }
+        AT::AtAddOf => {
+            let Some(NodeEnum::TypeName(type_name)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
+                return Ok(());
+            };
+            let names = crate::types::name_list(&type_name.names);
+            let type_qn = super::types::resolve_type_name(ctx, &names)?;
+            let Some(schemasim_catalog::TypeKind::Composite { attributes }) =
+                ctx.catalog.types.get(&type_qn).map(|t| t.kind.clone())
+            else {
+                return Err(PgError::wrong_object_type(&format_type(ctx, type_name)?, "a composite type"));
+            };
+            // ATExecAddOf: the table's columns must be the type's attributes, in order.
+            let t = ctx.table(qn)?;
+            if !t.inherits.is_empty() {
+                return Err(PgError::new("42809", "typed tables cannot inherit"));
+            }
+            let mismatch = |message: String| PgError::new("42804", message);
+            for (i, (name, type_text)) in attributes.iter().enumerate() {
+                let Some(c) = t.columns.get(i) else {
+                    return Err(mismatch(format!("table is missing column \"{name}\"")));
+                };
+                if &c.name != name {
+                    return Err(mismatch(format!("table has column \"{}\" where type requires \"{name}\"", c.name)));
+                }
+                if &c.type_name != type_text {
+                    return Err(mismatch(format!("table \"{table_name}\" has different type for column \"{name}\"")));
+                }
+            }
+            if let Some(extra) = t.columns.get(attributes.len()) {
+                return Err(mismatch(format!("table has extra column \"{}\"", extra.name)));
+            }
+            table_mut(ctx, qn)?.of_type = Some(type_qn);
+        }
+        AT::AtDropOf => {
+            let t = table_mut(ctx, qn)?;
+            if t.of_type.take().is_none() {
+                return Err(PgError::new("42809", format!("\"{table_name}\" is not a typed table")));
             }
         }
         AT::AtAddInherit => {
@@ -815,6 +893,7 @@ fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTabl
             ));
         }
     }
+    row_type_in_use(ctx, qn)?;
     let c = column_mut(ctx, qn, &cmd.name)?;
     // A default is stored already coerced to the column's type: a bare string literal was
     // read as a constant of the old type, which the new type then casts from.
@@ -863,10 +942,18 @@ fn alter_composite_type(ctx: &mut Ctx<'_>, rv: &protobuf::RangeVar, stmt: &proto
     };
     let mut attributes = attributes;
     let type_name = qn.name.clone();
+    let typed = typed_tables(ctx, &qn);
     for cmd in &stmt.cmds {
         let Some(NodeEnum::AlterTableCmd(c)) = cmd.node.as_ref() else { continue };
         let cascade = DropBehavior::try_from(c.behavior) == Ok(DropBehavior::DropCascade);
-        match AT::try_from(c.subtype).unwrap_or(AT::Undefined) {
+        let subtype = AT::try_from(c.subtype).unwrap_or(AT::Undefined);
+        if matches!(subtype, AT::AtAddColumn | AT::AtDropColumn | AT::AtAlterColumnType)
+            && !typed.is_empty()
+            && !cascade
+        {
+            return Err(typed_table_dependency(&type_name));
+        }
+        match subtype {
             AT::AtAddColumn => {
                 let Some(NodeEnum::ColumnDef(def)) = c.def.as_ref().and_then(|d| d.node.as_ref()) else { continue };
                 if attributes.iter().any(|(n, _)| n == &def.colname) {
@@ -911,8 +998,70 @@ fn alter_composite_type(ctx: &mut Ctx<'_>, rv: &protobuf::RangeVar, stmt: &proto
             other => ctx.not_simulated(format!("ALTER TYPE subcommand {} is not simulated", other.as_str_name())),
         }
     }
+    // With CASCADE the typed tables (and their children) follow the type's attributes.
+    for table in typed {
+        let Some(t) = ctx.catalog.table_mut(&table) else { continue };
+        let own = t.of_type.is_some();
+        // A child's own columns stay; the attribute-derived ones follow the type.
+        t.columns.retain(|c| attributes.iter().any(|(n, _)| n == &c.name) || (!own && !c.inherited));
+        for (name, type_text) in &attributes {
+            match t.column_mut(name) {
+                Some(c) => c.type_name = type_text.clone(),
+                None => {
+                    let mut c = schemasim_catalog::Column::new(name.clone(), type_text.clone());
+                    c.inherited = !own;
+                    t.columns.push(c);
+                }
+            }
+        }
+    }
     if let Some(t) = ctx.catalog.types.get_mut(&qn) {
         t.kind = schemasim_catalog::TypeKind::Composite { attributes };
     }
     Ok(())
+}
+
+/// The tables whose row type is the composite type `qn` (`CREATE TABLE ... OF qn`), with their
+/// inheritance descendants.
+pub fn typed_tables(ctx: &Ctx<'_>, qn: &QualName) -> Vec<QualName> {
+    let mut found: Vec<QualName> = ctx
+        .catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::Table(t) if t.of_type.as_ref() == Some(qn) => Some(t.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let roots = found.clone();
+    for r in roots {
+        found.extend(super::inherit::descendants(ctx, &r));
+    }
+    found
+}
+
+/// find_composite_type_dependencies: a table whose row type another table stores in a column
+/// (or an array of it) cannot be rewritten.
+fn row_type_in_use(ctx: &Ctx<'_>, qn: &QualName) -> PgResult<()> {
+    let user = ctx.catalog.relations.values().find_map(|r| match r {
+        Relation::Table(t) => t
+            .columns
+            .iter()
+            .find(|c| crate::deps::type_mentions(&c.type_name, qn))
+            .map(|c| format!("{}.{}", t.name.name, c.name)),
+        _ => None,
+    });
+    match user {
+        Some(user) => Err(PgError::not_supported(format!(
+            "cannot alter table \"{}\" because column \"{user}\" uses its row type",
+            qn.name
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// find_typed_table_dependencies without CASCADE.
+pub fn typed_table_dependency(type_name: &str) -> PgError {
+    PgError::new("2BP01", format!("cannot alter type \"{type_name}\" because it is the type of a typed table"))
+        .with_hint("Use ALTER ... CASCADE to alter the typed tables too.")
 }

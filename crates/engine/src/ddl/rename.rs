@@ -172,6 +172,16 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             }
             names.push(rv.relname.clone());
             let qn = super::types::resolve_type_name(ctx, &names)?;
+            let typed = super::alter::typed_tables(ctx, &qn);
+            let cascade = protobuf::DropBehavior::try_from(stmt.behavior) == Ok(protobuf::DropBehavior::DropCascade);
+            if !typed.is_empty() && !cascade {
+                return Err(super::alter::typed_table_dependency(&qn.name));
+            }
+            for table in &typed {
+                if let Some(c) = ctx.catalog.table_mut(table).and_then(|t| t.column_mut(&stmt.subname)) {
+                    c.name = stmt.newname.clone();
+                }
+            }
             let Some(t) = ctx.catalog.types.get_mut(&qn) else {
                 return Err(PgError::wrong_object_type(&rv.relname, "a composite type"));
             };

@@ -705,13 +705,27 @@ fn partition_spec_text(spec: &protobuf::PartitionSpec, table: &Table) -> PgResul
                         format!("column \"{}\" named in partition key does not exist", elem.name),
                     ));
                 }
+                if table.column(&elem.name).is_some_and(|c| c.generated.is_some()) {
+                    return Err(generated_in_partition_key(&elem.name));
+                }
                 parts.push(schemasim_catalog::quote_ident(&elem.name));
             } else if let Some(e) = &elem.expr {
+                if let Some(c) =
+                    expr::column_refs(e).into_iter().find(|c| table.column(c).is_some_and(|c| c.generated.is_some()))
+                {
+                    return Err(generated_in_partition_key(&c));
+                }
                 parts.push(format!("({})", expr::deparse_expr(e)?));
             }
         }
     }
     Ok(format!("{strategy} ({})", parts.join(", ")))
+}
+
+/// ComputePartitionAttrs: a partition key cannot use a generated column.
+fn generated_in_partition_key(column: &str) -> PgError {
+    PgError::new("42P17", "cannot use generated column in partition key")
+        .with_detail(format!("Column \"{column}\" is a generated column."))
 }
 
 /// `FOR VALUES ...` / `DEFAULT` text of a partition bound.
