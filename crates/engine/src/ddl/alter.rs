@@ -574,6 +574,9 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             }
         }
         AT::AtSetRelOptions | AT::AtResetRelOptions => {
+            if subtype == AT::AtSetRelOptions && ctx.table(qn)?.partition_by.is_some() {
+                return Err(super::table::partitioned_storage_parameters());
+            }
             if let Some(NodeEnum::List(l)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) {
                 let opts = super::reloptions(&l.items);
                 let t = table_mut(ctx, qn)?;
@@ -911,7 +914,35 @@ fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTabl
             cc.type_name = new_type.clone();
         }
     }
+    simplify_index_casts(ctx, qn, &cmd.name, &new_type);
     Ok(())
+}
+
+/// PostgreSQL rebuilds the table's indexes from their definitions after a column changes type.
+/// A function-style cast of the column to a type (`date(col)`) that is now the column's own type
+/// parses as a no-op coercion, so that index element becomes the bare column.
+fn simplify_index_casts(ctx: &mut Ctx<'_>, qn: &QualName, column: &str, new_type: &str) {
+    let target = crate::types::strip_typmods(new_type);
+    let names: Vec<QualName> = ctx.catalog.indexes_of(qn).iter().map(|i| i.name.clone()).collect();
+    for name in names {
+        let Some(Relation::Index(index)) = ctx.catalog.relations.get_mut(&name) else { continue };
+        for element in &mut index.elements {
+            let Ok(node) = expr::parse_expr(element) else { continue };
+            let Some(NodeEnum::FuncCall(call)) = node.node.as_ref() else { continue };
+            let func = crate::types::name_list(&call.funcname);
+            let type_name = match func.as_slice() {
+                [f] => f.as_str(),
+                [s, f] if s == "pg_catalog" => f.as_str(),
+                _ => continue,
+            };
+            let cast_to_own_type = crate::types::builtin_canonical(type_name) == Some(target);
+            let on_column = matches!(call.args.as_slice(), [arg] if expr::column_refs(arg) == [column.to_string()]
+                && matches!(arg.node.as_ref(), Some(NodeEnum::ColumnRef(_))));
+            if cast_to_own_type && on_column && call.agg_order.is_empty() && call.over.is_none() {
+                *element = schemasim_catalog::quote_ident(column);
+            }
+        }
+    }
 }
 
 /// Is this stored expression a bare string literal (`'abc'`), whose type the context decides?

@@ -22,6 +22,10 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         "t" => Persistence::Temporary,
         _ => Persistence::Permanent,
     };
+    if persistence == Persistence::Temporary && !rv.schemaname.is_empty() && !rv.schemaname.starts_with("pg_temp") {
+        // RangeVarAdjustRelationPersistence: temporary relations live in the temporary schema.
+        return Err(PgError::new("42P16", "cannot create temporary relation in non-temporary schema"));
+    }
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let name = QualName::new(schema.clone(), rv.relname.clone());
     if ctx.catalog.relations.contains_key(&name) || ctx.catalog.types.contains_key(&name) {
@@ -174,6 +178,9 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         table.partition_by = Some(partition_spec_text(spec, &table)?);
     }
     table.options = super::reloptions(&stmt.options);
+    if table.partition_by.is_some() && !table.options.is_empty() {
+        return Err(partitioned_storage_parameters());
+    }
 
     // Serial sequences are created before the table.
     for (column, base) in &serials {
@@ -720,6 +727,12 @@ fn partition_spec_text(spec: &protobuf::PartitionSpec, table: &Table) -> PgResul
         }
     }
     Ok(format!("{strategy} ({})", parts.join(", ")))
+}
+
+/// A partitioned table stores no rows, so it takes no storage parameters.
+pub fn partitioned_storage_parameters() -> PgError {
+    PgError::new("42809", "cannot specify storage parameters for a partitioned table")
+        .with_hint("Specify storage parameters for its leaf partitions instead.")
 }
 
 /// ComputePartitionAttrs: a partition key cannot use a generated column.

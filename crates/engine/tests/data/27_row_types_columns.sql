@@ -70,3 +70,19 @@ CREATE TABLE pk (a int, b int) PARTITION BY LIST (b);
 -- ok
 ALTER TABLE pk DROP COLUMN b;
 -- ERROR 42P16: cannot drop column "b" because it is part of the partition key of relation "pk"
+-- Storage parameters and temporary relations.
+CREATE TABLE pp (a int) PARTITION BY LIST (a) WITH (fillfactor = 100);
+-- ERROR 42809: cannot specify storage parameters for a partitioned table
+ALTER TABLE pk SET (fillfactor = 100);
+-- ERROR 42809: cannot specify storage parameters for a partitioned table
+CREATE TEMP TABLE public.temp_to_perm (a int);
+-- ERROR 42P16: cannot create temporary relation in non-temporary schema
+-- An index on a function-style cast of a column to its new type is rebuilt on the column.
+CREATE TABLE vd (d timestamp);
+-- ok
+CREATE INDEX vd_date ON vd (date(d));
+-- ok
+ALTER TABLE vd ALTER COLUMN d TYPE date;
+-- ok
+ALTER TABLE vd ALTER COLUMN d TYPE timestamp;
+-- ok
