@@ -95,6 +95,18 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
             Err(PgError::undefined_column_of(name, &table_name))
         }
     };
+    // A typed table's columns are its type's attributes (ALTER TYPE changes them).
+    if ctx.catalog.table(qn).is_some_and(|t| t.of_type.is_some()) {
+        let refused = match subtype {
+            AT::AtAddColumn => Some("cannot add column to typed table"),
+            AT::AtDropColumn => Some("cannot drop column from typed table"),
+            AT::AtAlterColumnType => Some("cannot alter column type of typed table"),
+            _ => None,
+        };
+        if let Some(message) = refused {
+            return Err(PgError::new("42809", message));
+        }
+    }
     match subtype {
         AT::AtAddColumn => {
             let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {

@@ -123,12 +123,17 @@ fn opclass_input_type(t: &str) -> &str {
 /// Whether PostgreSQL finds an equality operator for a foreign key from a `fk` column to a `pk`
 /// column (ATAddForeignKeyConstraint): a cross-type member of the primary key's btree operator
 /// family, or an implicit cast of the referencing type to the operator class' input type.
-/// `None` for types outside the built-in scalar types schemasim knows (user types, arrays,
-/// domains), where it does not decide.
-pub fn foreign_key_comparable(fk: &str, pk: &str) -> Option<bool> {
-    let (fk, pk) = (strip_typmods(fk), opclass_input_type(strip_typmods(pk)));
+/// Enum columns use `enum_ops` (declared for `anyenum`): both key types, as declared (a domain
+/// over the enum included), must coerce to it together, so they must be the same enum. `None` for other types outside the built-in scalar
+/// types schemasim knows (user types, arrays, domains), where it does not decide.
+pub fn foreign_key_comparable(catalog: &Catalog, fk: &str, pk: &str) -> Option<bool> {
+    let fk = strip_typmods(fk);
+    let pk = opclass_input_type(strip_typmods(pk));
     if fk == pk {
         return Some(true);
+    }
+    if is_user_enum(catalog, pk) {
+        return Some(false);
     }
     let casts = |t: &str| IMPLICIT_CASTS.iter().find(|(from, _)| *from == t).map(|(_, to)| *to);
     let (Some(fk_casts), Some(_)) = (casts(fk), casts(pk)) else { return None };

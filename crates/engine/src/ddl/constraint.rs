@@ -514,7 +514,9 @@ fn add_parsed_constraint(
             };
             for (c, rc) in columns.iter().zip(&ref_columns) {
                 let (Some(fk_col), Some(pk_col)) = (table.column(c), referenced.column(rc)) else { continue };
-                if super::casts::foreign_key_comparable(&fk_col.type_name, &pk_col.type_name) == Some(false) {
+                if super::casts::foreign_key_comparable(&ctx.catalog, &fk_col.type_name, &pk_col.type_name)
+                    == Some(false)
+                {
                     return Err(PgError::new(
                         "42804",
                         format!("foreign key constraint \"{name}\" cannot be implemented"),

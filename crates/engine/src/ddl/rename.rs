@@ -50,6 +50,9 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             // descendant too; it cannot be renamed in a child alone.
             let (old, new) = (&stmt.subname, &stmt.newname);
             if let Some(t) = ctx.catalog.table(&qn) {
+                if t.of_type.is_some() {
+                    return Err(PgError::new("42809", "cannot rename column of typed table"));
+                }
                 if !rv.inh && !super::inherit::direct_children(ctx, &qn).is_empty() {
                     return Err(PgError::new(
                         "42P16",

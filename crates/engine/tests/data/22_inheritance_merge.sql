@@ -54,3 +54,20 @@ CREATE TABLE fk2 (a int, b text);
 -- ok
 ALTER TABLE fk2 ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES pk (ts);
 -- ERROR 42804: foreign key constraint "f" cannot be implemented
+-- Two different enums have no equality operator between them.
+CREATE TYPE rainbow AS ENUM ('red', 'green');
+-- ok
+CREATE TYPE bogus AS ENUM ('good');
+-- ok
+CREATE TABLE enum_parent (id rainbow PRIMARY KEY);
+-- ok
+CREATE TABLE enum_child (parent bogus REFERENCES enum_parent);
+-- ERROR 42804: foreign key constraint "enum_child_parent_fkey" cannot be implemented
+CREATE TABLE enum_child (parent rainbow REFERENCES enum_parent);
+-- ok
+CREATE TABLE enum_text (parent text REFERENCES enum_parent);
+-- ERROR 42804: foreign key constraint "enum_text_parent_fkey" cannot be implemented
+CREATE DOMAIN rainbow_d AS rainbow;
+-- ok
+CREATE TABLE enum_dom (parent rainbow_d REFERENCES enum_parent);
+-- ERROR 42804: foreign key constraint "enum_dom_parent_fkey" cannot be implemented

@@ -86,3 +86,12 @@ ALTER TABLE vd ALTER COLUMN d TYPE date;
 -- ok
 ALTER TABLE vd ALTER COLUMN d TYPE timestamp;
 -- ok
+-- A typed table's columns change only through its type.
+ALTER TABLE typed ADD COLUMN z int;
+-- ERROR 42809: cannot add column to typed table
+ALTER TABLE typed DROP COLUMN c;
+-- ERROR 42809: cannot drop column from typed table
+ALTER TABLE typed RENAME COLUMN c TO cc;
+-- ERROR 42809: cannot rename column of typed table
+ALTER TABLE typed ALTER COLUMN c TYPE varchar;
+-- ERROR 42809: cannot alter column type of typed table
