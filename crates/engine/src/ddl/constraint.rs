@@ -133,6 +133,17 @@ pub fn add_constraint(
     let schema = table_name.schema.clone();
     match pending {
         PendingConstraint::CopiedCheck { name, expr, no_inherit } => {
+            // A copied CHECK that an inherited one already defines identically merges with it.
+            if let Some(existing) = table.constraint(&name) {
+                if matches!(&existing.kind, ConstraintKind::Check { expr: e } if *e == expr) && !no_inherit {
+                    ctx.notice(format!("merging constraint \"{name}\" with inherited definition"));
+                    return Ok(());
+                }
+                return Err(PgError::new(
+                    "42710",
+                    format!("constraint \"{name}\" for relation \"{}\" already exists", table_name.name),
+                ));
+            }
             let seq = ctx.catalog.allocate_seq();
             push_constraint(
                 ctx,

@@ -160,7 +160,9 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 table.columns.push(column);
             }
             Some(NodeEnum::Constraint(con)) => pending.push(PendingConstraint::table_level((**con).clone())),
-            Some(NodeEnum::TableLikeClause(like)) => apply_like(ctx, &mut table, like, &mut pending)?,
+            Some(NodeEnum::TableLikeClause(like)) => {
+                apply_like(ctx, &mut table, like, &mut pending, &mut local_position)?;
+            }
             _ => {}
         }
     }
@@ -228,6 +230,13 @@ fn merge_inherited_column(ctx: &mut Ctx<'_>, prev: &mut Column, new: &Column) ->
                 collation_name(&prev.collation),
                 collation_name(&new.collation)
             )));
+    }
+    if let Some(detail) = storage_conflict(&prev.storage, &new.storage) {
+        return Err(PgError::new(
+            "42804",
+            format!("inherited column \"{}\" has a storage parameter conflict", new.name),
+        )
+        .with_detail(detail));
     }
     if prev.generated.is_some() != new.generated.is_some() {
         return Err(PgError::new("42P16", format!("inherited column \"{}\" has a generation conflict", new.name)));
@@ -301,6 +310,17 @@ fn merge_child_column(
     }
     existing.inherited = false;
     apply_column_constraints(ctx, table, def, existing, pending)
+}
+
+/// Two explicitly set, different column storage modes (`MAIN versus EXTERNAL`); a column
+/// without one keeps its type's default, which schemasim does not compare.
+fn storage_conflict(a: &Option<String>, b: &Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
+            Some(format!("{} versus {}", a.to_ascii_uppercase(), b.to_ascii_uppercase()))
+        }
+        _ => None,
+    }
 }
 
 /// How PostgreSQL names a column's collation in messages (`default` when none was given).
@@ -636,6 +656,7 @@ fn apply_like(
     table: &mut Table,
     like: &protobuf::TableLikeClause,
     pending: &mut Vec<PendingConstraint>,
+    local_position: &mut usize,
 ) -> PgResult<()> {
     const COMMENTS: u32 = 1 << 0;
     const CONSTRAINTS: u32 = 1 << 2;
@@ -643,6 +664,7 @@ fn apply_like(
     const GENERATED: u32 = 1 << 4;
     const IDENTITY: u32 = 1 << 5;
     const INDEXES: u32 = 1 << 6;
+    const STORAGE: u32 = 1 << 8;
     let rv = like.relation.as_ref().ok_or_else(|| PgError::new("42601", "LIKE needs a relation"))?;
     let source_name = ctx.resolve_relation(rv)?;
     let source = match ctx.catalog.relations.get(&source_name) {
@@ -658,8 +680,32 @@ fn apply_like(
         _ => return Err(PgError::wrong_object_type(&written(rv), "a table, view, composite type, or foreign table")),
     };
     for col in &source.columns {
-        if table.columns.iter().any(|c| c.name == col.name) {
-            return Err(PgError::new("42701", format!("column \"{}\" specified more than once", col.name)));
+        // LIKE expands to local column definitions, which merge with inherited columns.
+        *local_position += 1;
+        let found = table.columns.iter_mut().enumerate().find(|(_, c)| c.name == col.name);
+        if let Some((index, existing)) = found {
+            if !existing.inherited {
+                return Err(PgError::new("42701", format!("column \"{}\" specified more than once", col.name)));
+            }
+            let moved = if index + 1 == *local_position { "" } else { "moving and " };
+            ctx.notice(format!("{moved}merging column \"{}\" with inherited definition", col.name));
+            if existing.type_name != col.type_name {
+                return Err(PgError::new("42804", format!("column \"{}\" has a type conflict", col.name)).with_detail(
+                    format!("{} versus {}", display_type(&existing.type_name), display_type(&col.type_name)),
+                ));
+            }
+            if like.options & STORAGE != 0 {
+                if let Some(detail) = storage_conflict(&existing.storage, &col.storage) {
+                    return Err(PgError::new(
+                        "42804",
+                        format!("column \"{}\" has a storage parameter conflict", col.name),
+                    )
+                    .with_detail(detail));
+                }
+            }
+            existing.inherited = false;
+            existing.not_null |= col.not_null;
+            continue;
         }
         let mut c = Column::new(col.name.clone(), col.type_name.clone());
         c.not_null = col.not_null;

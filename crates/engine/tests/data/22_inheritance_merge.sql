@@ -71,3 +71,19 @@ CREATE DOMAIN rainbow_d AS rainbow;
 -- ok
 CREATE TABLE enum_dom (parent rainbow_d REFERENCES enum_parent);
 -- ERROR 42804: foreign key constraint "enum_dom_parent_fkey" cannot be implemented
+-- LIKE columns are local definitions: they merge with inherited columns (and copied CHECKs
+-- with inherited ones); storage modes must agree.
+CREATE TABLE sp1 (a text STORAGE main, CONSTRAINT sp1_a CHECK (length(a) > 1));
+-- ok
+CREATE TABLE sp2 (a text STORAGE external);
+-- ok
+CREATE TABLE sp_child (LIKE sp1 INCLUDING CONSTRAINTS) INHERITS (sp1);
+-- NOTICE: merging column "a" with inherited definition
+-- NOTICE: merging constraint "sp1_a" with inherited definition
+-- ok
+CREATE TABLE sp_fail () INHERITS (sp1, sp2);
+-- NOTICE: merging multiple inherited definitions of column "a"
+-- ERROR 42804: inherited column "a" has a storage parameter conflict
+CREATE TABLE sp_fail (LIKE sp2 INCLUDING STORAGE) INHERITS (sp1);
+-- NOTICE: merging column "a" with inherited definition
+-- ERROR 42804: column "a" has a storage parameter conflict
