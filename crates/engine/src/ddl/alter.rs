@@ -275,7 +275,7 @@ fn alter_cmd(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, re
                 }
             }
         }
-        AT::AtAlterColumnType => alter_column_type(ctx, qn, cmd)?,
+        AT::AtAlterColumnType => alter_column_type(ctx, qn, cmd, recurse)?,
         AT::AtAddConstraint => {
             let Some(NodeEnum::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
                 return Ok(());
@@ -834,7 +834,7 @@ fn attach_partition(ctx: &mut Ctx<'_>, parent: &QualName, cmd: &protobuf::AlterT
 
 /// `ALTER COLUMN ... TYPE`: refused when a view or rule uses the column (0A000); the default
 /// must be castable; indexes and constraints on the column are rebuilt.
-fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd) -> PgResult<()> {
+fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTableCmd, recurse: bool) -> PgResult<()> {
     let table_name = qn.name.clone();
     let Some(NodeEnum::ColumnDef(def)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
         return Ok(());
@@ -842,6 +842,27 @@ fn alter_column_type(ctx: &mut Ctx<'_>, qn: &QualName, cmd: &protobuf::AlterTabl
     let Some(col) = ctx.catalog.table(qn).and_then(|t| t.column(&cmd.name)).cloned() else {
         return Err(PgError::undefined_column_of(&cmd.name, &table_name));
     };
+    // ATPrepAlterColumnType: an inherited column changes only with its parent, and no table of
+    // the hierarchy the command reaches may use the column in its partition key.
+    if col.inherited {
+        return Err(PgError::new("42P16", format!("cannot alter inherited column \"{}\"", cmd.name)));
+    }
+    let mut scope = vec![qn.clone()];
+    if recurse {
+        scope.extend(super::inherit::descendants(ctx, qn));
+    }
+    for t in scope {
+        let key = ctx.catalog.table(&t).and_then(|t| t.partition_by.clone());
+        if key.is_some_and(|k| crate::deps::text_mentions_column(&k, &cmd.name)) {
+            return Err(PgError::new(
+                "42P16",
+                format!(
+                    "cannot alter column \"{}\" because it is part of the partition key of relation \"{}\"",
+                    cmd.name, t.name
+                ),
+            ));
+        }
+    }
     let type_name = def.type_name.as_ref().ok_or_else(|| PgError::new("42601", "missing type"))?;
     let new_type = format_type(ctx, type_name)?;
     let (normal, _) = dependents(&ctx.catalog, &Obj::Column(qn.clone(), cmd.name.clone()));

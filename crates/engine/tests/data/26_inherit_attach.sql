@@ -99,3 +99,9 @@ ALTER TABLE part1 DROP CONSTRAINT chk;
 -- ERROR 42P16: cannot drop inherited constraint "chk" of relation "part1"
 ALTER TABLE ONLY parted DROP COLUMN b;
 -- ERROR 42P16: cannot drop column from only the partitioned table when partitions exist
+ALTER TABLE part1 ALTER COLUMN b TYPE varchar;
+-- ERROR 42P16: cannot alter inherited column "b"
+ALTER TABLE parted ALTER COLUMN a TYPE bigint;
+-- ERROR 42P16: cannot alter column "a" because it is part of the partition key of relation "parted"
+ALTER TABLE parted ALTER COLUMN b TYPE varchar;
+-- ok
