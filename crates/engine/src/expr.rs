@@ -124,9 +124,11 @@ pub fn range_vars(tree: &Node) -> Vec<(String, String)> {
     let mut found = Vec::new();
     find_in(&value, "RangeVar", &mut found);
     find_in(&value, "relation", &mut found);
+    // A `relation` field may hold a wrapped node (TABLESAMPLE's) rather than a RangeVar; the
+    // RangeVar inside it is found by the first search.
     found
         .into_iter()
-        .filter(|rv| rv.is_object())
+        .filter(|rv| rv.get("relname").is_some_and(|n| n.is_string()))
         .map(|rv| {
             let get = |k: &str| rv.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             (get("schemaname"), get("relname"))
