@@ -1052,6 +1052,10 @@ struct RegressFile {
     false_errors: usize,
     /// Statements the engine reported no outcome for (no statement at that line and column).
     unaligned: usize,
+    /// Statements whose server error comes from the stored rows ([`regress::is_row_data_error`]),
+    /// and of those, the ones the engine failed as well (counted in `identical`).
+    data_dependent: usize,
+    data_identical: usize,
 }
 
 struct RegressResult {
@@ -1139,7 +1143,13 @@ fn run_regress(dir: &Path, out_dir: &Path) -> Result<RegressResult> {
         let sql_items = script.items.iter().filter(|i| i.is_sql);
         for (item, exp) in sql_items.zip(&expected.outcomes) {
             let first_line = text[item.start..item.end].lines().next().unwrap_or("");
-            let verdict = match (exp, engine.get(&(item.line, item.column)).map(|s| &s.error)) {
+            let from_rows = matches!(exp, Expected::Error(m) if regress::is_row_data_error(m));
+            let outcome = engine.get(&(item.line, item.column)).map(|s| &s.error);
+            if from_rows {
+                file.data_dependent += 1;
+                file.data_identical += usize::from(matches!(outcome, Some(Some(_))));
+            }
+            let verdict = match (exp, outcome) {
                 (_, None) => {
                     file.unaligned += 1;
                     Some("engine: no statement here".to_string())
@@ -1168,6 +1178,7 @@ fn run_regress(dir: &Path, out_dir: &Path) -> Result<RegressResult> {
                 }
             };
             if let Some(v) = verdict {
+                let v = if from_rows { format!("[rows] {v}") } else { v };
                 let _ = writeln!(listing, "{}:{}\t{v}\t| {first_line}", item.line, item.column);
             }
         }
@@ -1255,6 +1266,13 @@ impl RegressFile {
         self.missed_errors += other.missed_errors;
         self.false_errors += other.false_errors;
         self.unaligned += other.unaligned;
+        self.data_dependent += other.data_dependent;
+        self.data_identical += other.data_identical;
+    }
+
+    /// Statements whose outcome does not depend on stored rows, and how many are identical.
+    fn schema_level(&self) -> (usize, usize) {
+        (self.identical - self.data_identical, self.statements - self.data_dependent)
     }
 }
 
@@ -1308,11 +1326,16 @@ impl Report {
             let t = r.total();
             let _ = writeln!(
                 s,
-                "\npg-regress: statements identical {}/{} ({}); PG errors reproduced {}/{} (same message {}); \
+                "\npg-regress: schema-level statements identical {}/{} ({}); all statements identical {}/{} ({}); \
+                 {} fail on stored rows; PG errors reproduced {}/{} (same message {}); \
                  missed errors {}; false errors {}; unaligned {}; replay {:.2}s",
+                t.schema_level().0,
+                t.schema_level().1,
+                percent(t.schema_level().0, t.schema_level().1),
                 t.identical,
                 t.statements,
                 percent(t.identical, t.statements),
+                t.data_dependent,
                 t.both_error,
                 t.expected_errors,
                 t.message_identical,
@@ -1635,9 +1658,13 @@ impl Report {
                  printed after the line where a statement ends belongs to it. The files also depend on objects \
                  that other regression files (not in the corpus) create, so 100% is not reachable.\n"
             );
+            let (schema_identical, schema_statements) = t.schema_level();
             let _ = writeln!(
                 s,
-                "Statements identical: **{}/{} ({})**. Replay took {:.2} s.\n",
+                "Schema-level statements identical: **{}/{} ({})**; all statements: {}/{} ({}). Replay took {:.2} s.\n",
+                schema_identical,
+                schema_statements,
+                percent(schema_identical, schema_statements),
                 t.identical,
                 t.statements,
                 percent(t.identical, t.statements),
@@ -1645,9 +1672,10 @@ impl Report {
             );
             let _ = writeln!(
                 s,
-                "| file | statements | identical | % | server errors | both error | same message | missed errors | false errors | unaligned |"
+                "| file | statements | identical | % | fail on rows | schema-level identical | % | server errors | \
+                 both error | same message | missed errors | false errors | unaligned |"
             );
-            let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for f in r.files.iter().chain(std::iter::once(&t)) {
                 let name = if f.name == "total" {
                     "**total**".to_string()
@@ -1656,13 +1684,18 @@ impl Report {
                 } else {
                     format!("{} †", f.name)
                 };
+                let (schema_identical, schema_statements) = f.schema_level();
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {}/{} | {} | {} | {} | {} | {} | {} | {} |",
                     name,
                     f.statements,
                     f.identical,
                     percent(f.identical, f.statements),
+                    f.data_dependent,
+                    schema_identical,
+                    schema_statements,
+                    percent(schema_identical, schema_statements),
                     f.expected_errors,
                     f.both_error,
                     f.message_identical,
@@ -1676,7 +1709,12 @@ impl Report {
                 "\n† the recorded output is PostgreSQL 17.11's; on 17.10 a few statements differ (corpus \
                  `pg-regress/diffs/`). *server errors* = statements with an `ERROR:` in the recorded output \
                  ({} more came from psql meta-commands; the corpus counts {} in all). *missed errors*: the server \
-                 failed, the engine did not; *false errors*: the engine failed, the server did not.\n",
+                 failed, the engine did not; *false errors*: the engine failed, the server did not. *fail on \
+                 rows*: the server's error is one PostgreSQL raises from the rows the statement reads or writes \
+                 (constraint violations of inserted rows, validation scans, invalid input values, row-level \
+                 security checks of new rows; list: `xtask/src/regress.rs` `ROW_DATA_ERRORS`), which depends on \
+                 data a schema simulator does not have (their mismatches are marked `[rows]` in \
+                 `target/conformance/pg-regress/<file>.txt`); *schema-level* = all other statements.\n",
                 t.meta_errors, t.corpus_expected_errors
             );
         }

@@ -4,7 +4,9 @@
 //! comments, parentheses, `BEGIN ATOMIC` bodies, backslash meta-commands, `COPY ... FROM stdin`
 //! data) and produces the text the engine replays: meta-commands and COPY data blanked, a
 //! query-sending meta-command (`\gset`, `\gexec`, ...) replaced by `;`, every line kept at its
-//! place so the engine's line numbers are the file's.
+//! place so the engine's line numbers are the file's. psql variables set by `\set` and `\getenv`
+//! are interpolated into the SQL (`:name`, `:'name'`, `:"name"`) as psql does before sending it;
+//! the environment pg_regress gives psql is [`PG_REGRESS_ENV`].
 //!
 //! The expected outcome of each statement comes from the corpus' `expected/*.out` (psql -a
 //! output recorded by pg_regress): the echoed script lines are aligned with the file
@@ -12,7 +14,19 @@
 //! ends on line L. No server is needed for this corpus, so the crashing files ORACLE.md warns
 //! about never touch the cluster that replays migrations.
 
+use std::collections::HashMap;
+
 use similar::{Algorithm, DiffOp};
+
+/// The environment variables pg_regress sets for psql (the regression files read them with
+/// `\getenv` to name data files and the regress shared library). The directories are stand-ins:
+/// the engine does not read files, it only needs the statements to be the ones psql sent.
+const PG_REGRESS_ENV: &[(&str, &str)] = &[
+    ("PG_ABS_SRCDIR", "/pg_regress/src"),
+    ("PG_ABS_BUILDDIR", "/pg_regress/build"),
+    ("PG_LIBDIR", "/pg_regress/lib"),
+    ("PG_DLSUFFIX", ".so"),
+];
 
 /// One unit psql executes: an SQL statement or a backslash meta-command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +139,9 @@ pub fn scan(text: &str) -> Script {
     };
     let mut items = Vec::new();
     let mut st = StatementState::default();
+    let mut variables: HashMap<String, String> = HashMap::new();
+    // (start, end, replacement) of each interpolated variable reference, in file order.
+    let mut interpolations: Vec<(usize, usize, String)> = Vec::new();
     let push = |items: &mut Vec<Item>, is_sql: bool, start: usize, end: usize, end_at: usize| {
         let (line, column) = lines.line_column(text, start);
         let end_line = lines.index(end_at) as u32 + 1;
@@ -229,10 +246,20 @@ pub fn scan(text: &str) -> Script {
                 }
             }
             st = StatementState::default();
+        } else if c == b':' && b.get(i + 1) != Some(&b':') && (i == 0 || b[i - 1] != b':') {
+            st.token(i);
+            match variable_reference(text, i, &variables) {
+                Some((end, replacement)) => {
+                    interpolations.push((i, end, replacement));
+                    i = end;
+                }
+                None => i += 1,
+            }
         } else if c == b'\\' {
             let name_end = (i + 1..b.len()).find(|&j| !b[j].is_ascii_alphanumeric() && b[j] != b'_').unwrap_or(b.len());
             let name = &text[i + 1..name_end];
             let line_end = lines.end_of_line(text, i);
+            set_variable(name, &text[name_end..line_end], &mut variables);
             match st.start {
                 // The statement is sent here and its output follows this line.
                 Some(start) if SENDING_META.contains(&name) => {
@@ -255,8 +282,79 @@ pub fn scan(text: &str) -> Script {
     if let Some(start) = st.start {
         push(&mut items, true, start, b.len(), b.len().saturating_sub(1));
     }
+    for (start, end, replacement) in interpolations.into_iter().rev() {
+        sanitized.splice(start..end, replacement.into_bytes());
+    }
     let sql = String::from_utf8(sanitized).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Script { items, sql }
+}
+
+/// A psql variable reference at `at` (`:name`, `:'name'` as a literal, `:"name"` as an
+/// identifier): where it ends and what psql sends instead. Unknown variables are left alone, as
+/// psql leaves them.
+fn variable_reference(text: &str, at: usize, variables: &HashMap<String, String>) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let quote = b.get(at + 1).copied().filter(|&q| q == b'\'' || q == b'"');
+    let name_start = at + 1 + usize::from(quote.is_some());
+    if !b.get(name_start).is_some_and(|&c| is_ident_start(c)) {
+        return None;
+    }
+    let name_end = (name_start..b.len()).find(|&j| !is_ident_char(b[j]) || b[j] == b'$').unwrap_or(b.len());
+    let value = variables.get(&text[name_start..name_end])?;
+    match quote {
+        None => Some((name_end, value.clone())),
+        Some(q) => {
+            if b.get(name_end) != Some(&q) {
+                return None;
+            }
+            let q = char::from(q);
+            let doubled = value.replace(q, &format!("{q}{q}"));
+            Some((name_end + 1, format!("{q}{doubled}{q}")))
+        }
+    }
+}
+
+/// psql's `\set name value...` (the values concatenated, quotes removed, variables
+/// interpolated) and `\getenv name ENVVAR` (from [`PG_REGRESS_ENV`]).
+fn set_variable(command: &str, args: &str, variables: &mut HashMap<String, String>) {
+    // A `\\` separator ends the meta-command's arguments.
+    let args = args.split("\\\\").next().unwrap_or("");
+    let mut words = args.split_whitespace();
+    let Some(name) = words.next() else { return };
+    match command {
+        "getenv" => {
+            let value = words.next().and_then(|env| PG_REGRESS_ENV.iter().find(|(k, _)| *k == env));
+            if let Some((_, value)) = value {
+                variables.insert(name.to_string(), (*value).to_string());
+            }
+        }
+        "set" => {
+            let rest = args.trim_start()[name.len()..].trim();
+            let b = rest.as_bytes();
+            let mut value = String::new();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i].is_ascii_whitespace() {
+                    i += 1;
+                } else if b[i] == b'\'' {
+                    let close = (i + 1..b.len()).find(|&j| b[j] == b'\'').unwrap_or(b.len());
+                    value.push_str(&rest[i + 1..close]);
+                    i = close + 1;
+                } else if let Some((end, v)) = (b[i] == b':').then(|| variable_reference(rest, i, variables)).flatten()
+                {
+                    let v = if b.get(i + 1) == Some(&b'\'') { v[1..v.len() - 1].to_string() } else { v };
+                    value.push_str(&v);
+                    i = end;
+                } else {
+                    let end = (i..b.len()).find(|&j| b[j].is_ascii_whitespace()).unwrap_or(b.len());
+                    value.push_str(&rest[i..end]);
+                    i = end;
+                }
+            }
+            variables.insert(name.to_string(), value);
+        }
+        _ => {}
+    }
 }
 
 /// Length of a dollar-quote opening tag (`$$`, `$body$`) at the start of `b`, if it is one.
@@ -284,6 +382,69 @@ fn is_copy_from_stdin(statement: &str) -> bool {
         .map(str::to_ascii_lowercase)
         .collect();
     words.first().is_some_and(|w| w == "copy") && words.windows(2).any(|w| w[0] == "from" && w[1] == "stdin")
+}
+
+/// Primary messages of the errors PostgreSQL 17 raises from the rows a statement reads or writes
+/// (`*` = any text): constraint checks of new rows (SQLSTATE class 23), the validation scan of
+/// ALTER TABLE / ALTER DOMAIN / CREATE UNIQUE INDEX over existing rows, data exceptions of input
+/// values (class 22), row-level security checks of new rows, and the executor's concurrent-update
+/// checks. Whether such a statement fails depends on the stored rows, which a schema simulator
+/// does not have: the harness counts these statements apart from the schema-level ones.
+const ROW_DATA_ERRORS: &[&str] = &[
+    "new row for relation * violates check constraint *",
+    "new row for relation * violates partition constraint",
+    "null value in column * of relation * violates not-null constraint",
+    "duplicate key value violates unique constraint *",
+    "conflicting key value violates exclusion constraint *",
+    "insert or update on table * violates foreign key constraint *",
+    "update or delete on table * violates foreign key constraint * on table *",
+    "removing partition * violates foreign key constraint *",
+    "check constraint * of relation * is violated by some row",
+    "partition constraint of relation * is violated by some row",
+    "updated partition constraint for default partition * would be violated by some row",
+    "column * of relation * contains null values",
+    "column * of table * contains null values",
+    "column * of table * contains values that violate the new constraint",
+    "could not create unique index *",
+    "could not create exclusion constraint *",
+    "value for domain * violates check constraint *",
+    "domain * does not allow null values",
+    "no partition of relation * found for row",
+    "value too long for type *",
+    "numeric field overflow",
+    "invalid input syntax for type *",
+    "invalid input value for enum *",
+    "division by zero",
+    "* out of range",
+    "new row violates row-level security policy *",
+    "target row violates row-level security policy *",
+    "tuple to be updated was already modified by an operation triggered by the current command",
+    "tuple to be deleted was already modified by an operation triggered by the current command",
+    "tuple to be updated or deleted was already modified by an operation triggered by the current command",
+    "moving row to another partition during a BEFORE FOR EACH ROW trigger is not supported",
+];
+
+/// Whether the server's error `message` is one raised from row data ([`ROW_DATA_ERRORS`]).
+pub fn is_row_data_error(message: &str) -> bool {
+    ROW_DATA_ERRORS.iter().any(|pattern| glob_match(pattern, message))
+}
+
+/// `*` matches any text (including none); everything else matches itself.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    for (k, part) in parts.iter().enumerate() {
+        if k + 1 == parts.len() {
+            return rest.len() >= part.len() && rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// What the real server did with one statement, according to the expected output.
@@ -402,6 +563,24 @@ mod tests {
         assert!(script.sql.lines().nth(3).unwrap().trim().is_empty());
         assert!(script.sql.lines().nth(4).unwrap().trim().is_empty());
         assert!(script.sql.contains("SELECT E'\\\\d';"));
+    }
+
+    #[test]
+    fn row_data_errors_are_told_apart() {
+        assert!(is_row_data_error("new row for relation \"t\" violates check constraint \"c\""));
+        assert!(is_row_data_error("value too long for type character varying(4)"));
+        assert!(is_row_data_error("integer out of range"));
+        assert!(!is_row_data_error("relation \"t\" does not exist"));
+        assert!(!is_row_data_error("check constraint \"c\" of relation \"t\" does not exist"));
+        assert!(!is_row_data_error("new row for relation \"t\" violates check constraint"));
+    }
+
+    #[test]
+    fn psql_variables_are_interpolated() {
+        let text = "\\getenv libdir PG_LIBDIR\n\\set lib :libdir '/regress' .so\nCREATE FUNCTION f() RETURNS int AS :'lib', 'f' LANGUAGE c;\nSELECT 1::int, :nope, :\"lib\";\n";
+        let sql = scan(text).sql;
+        assert!(sql.contains("AS '/pg_regress/lib/regress.so', 'f'"), "{sql}");
+        assert!(sql.contains("SELECT 1::int, :nope, \"/pg_regress/lib/regress.so\";"), "{sql}");
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                     }
                 }
             }
+            if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
+                check_insert_values(t, s)?;
+            }
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
         }
         NodeEnum::UpdateStmt(s) => {
@@ -48,8 +51,17 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 for c in &s.target_list {
                     if let Some(NodeEnum::ResTarget(rt)) = c.node.as_ref() {
-                        if t.column(&rt.name).is_none() {
+                        let Some(column) = t.column(&rt.name) else {
                             return Err(PgError::undefined_column_of(&rt.name, &rv.relname));
+                        };
+                        let to_default =
+                            matches!(rt.val.as_ref().and_then(|v| v.node.as_ref()), Some(NodeEnum::SetToDefault(_)));
+                        if let Some(detail) = generated_always(column).filter(|_| !to_default) {
+                            return Err(PgError::new(
+                                "428C9",
+                                format!("column \"{}\" can only be updated to DEFAULT", rt.name),
+                            )
+                            .with_detail(detail));
                         }
                     }
                 }
@@ -63,6 +75,69 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         }
         _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),
     }
+}
+
+/// Why a column only takes its default: a generated column, or an identity column defined as
+/// GENERATED ALWAYS (the DETAIL of PostgreSQL's 428C9 errors).
+fn generated_always(column: &schemasim_catalog::Column) -> Option<String> {
+    if column.generated.is_some() {
+        Some(format!("Column \"{}\" is a generated column.", column.name))
+    } else if column.identity == Some(schemasim_catalog::Identity::Always) {
+        Some(format!("Column \"{}\" is an identity column defined as GENERATED ALWAYS.", column.name))
+    } else {
+        None
+    }
+}
+
+/// INSERT ... VALUES into a table: no row may have more values than target columns (parse
+/// analysis), and the rewriter rejects a value other than DEFAULT, in any row, for a generated
+/// column, and for a GENERATED ALWAYS identity column unless OVERRIDING SYSTEM VALUE (or USER
+/// VALUE, which discards it) is given.
+fn check_insert_values(table: &schemasim_catalog::Table, s: &protobuf::InsertStmt) -> PgResult<()> {
+    let Some(NodeEnum::SelectStmt(select)) = s.select_stmt.as_ref().and_then(|n| n.node.as_ref()) else {
+        return Ok(());
+    };
+    let targets: Vec<&schemasim_catalog::Column> = if s.cols.is_empty() {
+        table.columns.iter().collect()
+    } else {
+        s.cols
+            .iter()
+            .filter_map(|c| match c.node.as_ref() {
+                Some(NodeEnum::ResTarget(rt)) => table.column(&rt.name),
+                _ => None,
+            })
+            .collect()
+    };
+    let overriding = protobuf::OverridingKind::try_from(s.r#override).unwrap_or(protobuf::OverridingKind::Undefined);
+    for row in &select.values_lists {
+        let Some(NodeEnum::List(values)) = row.node.as_ref() else { continue };
+        if values.items.len() > targets.len() {
+            return Err(PgError::new("42601", "INSERT has more expressions than target columns"));
+        }
+        if !s.cols.is_empty() && values.items.len() < targets.len() {
+            return Err(PgError::new("42601", "INSERT has more target columns than expressions"));
+        }
+        for (value, column) in values.items.iter().zip(&targets) {
+            if matches!(value.node.as_ref(), Some(NodeEnum::SetToDefault(_))) {
+                continue;
+            }
+            let identity_overridden = column.identity == Some(schemasim_catalog::Identity::Always)
+                && matches!(
+                    overriding,
+                    protobuf::OverridingKind::OverridingSystemValue | protobuf::OverridingKind::OverridingUserValue
+                );
+            let Some(detail) = generated_always(column).filter(|_| !identity_overridden) else { continue };
+            let error =
+                PgError::new("428C9", format!("cannot insert a non-DEFAULT value into column \"{}\"", column.name))
+                    .with_detail(detail);
+            return Err(if column.generated.is_none() {
+                error.with_hint("Use OVERRIDING SYSTEM VALUE to override.")
+            } else {
+                error
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Parse analysis of a query: its columns must exist and be unambiguous. Only the name errors
@@ -176,4 +251,41 @@ pub fn do_block(ctx: &mut Ctx<'_>, stmt: &protobuf::DoStmt) -> PgResult<()> {
         return Ok(());
     }
     crate::plpgsql::run(ctx, &body)
+}
+
+/// `COPY table (columns) ...`: the named columns must exist and not be generated (the rows
+/// themselves are not simulated).
+pub fn copy_columns(ctx: &mut Ctx<'_>, stmt: &protobuf::CopyStmt) -> PgResult<()> {
+    let Some(rv) = stmt.relation.as_ref() else { return Ok(()) };
+    let Ok(Some(qn)) = ctx.lookup_relation(&rv.schemaname, &rv.relname) else { return Ok(()) };
+    let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) else { return Ok(()) };
+    for c in &stmt.attlist {
+        let Some(NodeEnum::String(name)) = c.node.as_ref() else { continue };
+        match t.column(&name.sval) {
+            None => return Err(PgError::undefined_column_of(&name.sval, &rv.relname)),
+            Some(col) if col.generated.is_some() => {
+                return Err(PgError::new("42P10", format!("column \"{}\" is a generated column", name.sval))
+                    .with_detail("Generated columns cannot be used in COPY."));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// `VACUUM` / `ANALYZE` with column lists: each column must exist in its table.
+pub fn vacuum_columns(ctx: &mut Ctx<'_>, stmt: &protobuf::VacuumStmt) -> PgResult<()> {
+    for r in &stmt.rels {
+        let Some(NodeEnum::VacuumRelation(vr)) = r.node.as_ref() else { continue };
+        let Some(rv) = vr.relation.as_ref() else { continue };
+        let Ok(Some(qn)) = ctx.lookup_relation(&rv.schemaname, &rv.relname) else { continue };
+        let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) else { continue };
+        for c in &vr.va_cols {
+            let Some(NodeEnum::String(name)) = c.node.as_ref() else { continue };
+            if t.column(&name.sval).is_none() {
+                return Err(PgError::undefined_column_of(&name.sval, &rv.relname));
+            }
+        }
+    }
+    Ok(())
 }

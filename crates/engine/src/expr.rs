@@ -124,9 +124,11 @@ pub fn range_vars(tree: &Node) -> Vec<(String, String)> {
     let mut found = Vec::new();
     find_in(&value, "RangeVar", &mut found);
     find_in(&value, "relation", &mut found);
+    // A `relation` field may hold a wrapped node (TABLESAMPLE's) rather than a RangeVar; the
+    // RangeVar inside it is found by the first search.
     found
         .into_iter()
-        .filter(|rv| rv.is_object())
+        .filter(|rv| rv.get("relname").is_some_and(|n| n.is_string()))
         .map(|rv| {
             let get = |k: &str| rv.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             (get("schemaname"), get("relname"))
@@ -338,4 +340,98 @@ fn may_name(text: &str, old: &schemasim_catalog::QualName) -> bool {
     }
     let lower = text.to_ascii_lowercase();
     lower.contains("u&") || lower.contains(&old.name.to_ascii_lowercase())
+}
+
+/// Built-in aggregate functions (pg_aggregate), by name.
+pub const AGGREGATES: &[&str] = &[
+    "avg",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "array_agg",
+    "string_agg",
+    "bool_and",
+    "bool_or",
+    "every",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "json_agg",
+    "jsonb_agg",
+    "json_object_agg",
+    "jsonb_object_agg",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "variance",
+    "var_pop",
+    "var_samp",
+    "xmlagg",
+    "range_agg",
+    "range_intersect_agg",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "regr_avgx",
+    "regr_avgy",
+    "regr_count",
+    "regr_intercept",
+    "regr_r2",
+    "regr_slope",
+    "regr_sxx",
+    "regr_sxy",
+    "regr_syy",
+    "mode",
+    "percentile_cont",
+    "percentile_disc",
+    "any_value",
+];
+
+/// Built-in set-returning functions, by name.
+pub const SET_RETURNING: &[&str] = &[
+    "generate_series",
+    "generate_subscripts",
+    "unnest",
+    "regexp_matches",
+    "regexp_split_to_table",
+    "json_each",
+    "jsonb_each",
+    "json_each_text",
+    "jsonb_each_text",
+    "json_array_elements",
+    "jsonb_array_elements",
+    "json_array_elements_text",
+    "jsonb_array_elements_text",
+    "json_object_keys",
+    "jsonb_object_keys",
+    "jsonb_path_query",
+    "string_to_table",
+    "json_to_recordset",
+    "jsonb_to_recordset",
+    "json_populate_recordset",
+    "jsonb_populate_recordset",
+];
+
+/// Parse analysis of an expression where PostgreSQL allows no aggregate, window or
+/// set-returning function (`context` as its messages name it: "check constraints", "DEFAULT
+/// expressions", "policy expressions"...).
+pub fn check_no_aggregates(expr: &Node, context: &str) -> PgResult<()> {
+    for call in find_all(expr, "FuncCall") {
+        let name = call
+            .pointer("/funcname")
+            .and_then(|n| n.as_array())
+            .and_then(|n| n.iter().filter_map(|x| x.pointer("/node/String/sval")?.as_str()).next_back())
+            .unwrap_or("");
+        if call.get("over").is_some_and(|o| !o.is_null()) {
+            return Err(PgError::new("42P20", format!("window functions are not allowed in {context}")));
+        }
+        if call.get("agg_star").and_then(|s| s.as_bool()) == Some(true) || AGGREGATES.contains(&name) {
+            return Err(PgError::new("42803", format!("aggregate functions are not allowed in {context}")));
+        }
+        if SET_RETURNING.contains(&name) {
+            return Err(PgError::new("0A000", format!("set-returning functions are not allowed in {context}")));
+        }
+    }
+    Ok(())
 }

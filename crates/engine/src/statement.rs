@@ -13,6 +13,8 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateStmt(s) => ddl::table::create_table(ctx, s),
         NodeEnum::AlterTableStmt(s) => ddl::alter::alter_table(ctx, s),
         NodeEnum::IndexStmt(s) => ddl::index::create_index(ctx, s),
+        NodeEnum::VacuumStmt(s) => dml::vacuum_columns(ctx, s),
+        NodeEnum::ReindexStmt(s) => ddl::index::reindex(ctx, s),
         NodeEnum::DropStmt(s) => ddl::drop::drop_stmt(ctx, s),
         NodeEnum::RenameStmt(s) => ddl::rename::rename(ctx, s),
         NodeEnum::CreateSchemaStmt(s) => {
@@ -62,14 +64,13 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         | NodeEnum::AlterDefaultPrivilegesStmt(_)
         | NodeEnum::AlterStatsStmt(_)
         | NodeEnum::LockStmt(_)
-        | NodeEnum::VacuumStmt(_)
         | NodeEnum::RefreshMatViewStmt(_)
         | NodeEnum::NotifyStmt(_)
         | NodeEnum::TruncateStmt(_)
         | NodeEnum::CheckPointStmt(_)
         | NodeEnum::DiscardStmt(_)
-        | NodeEnum::ExplainStmt(_)
-        | NodeEnum::CopyStmt(_) => Ok(()),
+        | NodeEnum::ExplainStmt(_) => Ok(()),
+        NodeEnum::CopyStmt(s) => dml::copy_columns(ctx, s),
         other => {
             let name = format!("{other:?}");
             let kind = name.split(['(', ' ']).next().unwrap_or("statement").to_string();

@@ -19,7 +19,7 @@ pub fn serial_base(name: &str) -> Option<&'static str> {
 
 /// Canonical spelling of built-in types in pg_catalog, keyed by every name the parser can
 /// produce (internal names like `int4` and SQL spellings).
-fn builtin_canonical(name: &str) -> Option<&'static str> {
+pub(crate) fn builtin_canonical(name: &str) -> Option<&'static str> {
     Some(match name {
         "int2" | "smallint" => "smallint",
         "int4" | "int" | "integer" => "integer",

@@ -70,3 +70,73 @@ pub fn default_castable(catalog: &Catalog, default: &str, from: &str, to: &str) 
 pub fn display_type(type_text: &str) -> String {
     type_text.strip_prefix("public.").unwrap_or(type_text).to_string()
 }
+
+/// Built-in btree operator families whose cross-type equality operators let a foreign key
+/// compare two different types directly (`integer_ops`, `float_ops`, `datetime_ops`,
+/// `text_ops`).
+const BTREE_FAMILIES: &[&[&str]] = &[
+    &["smallint", "integer", "bigint"],
+    &["real", "double precision"],
+    &["date", "timestamp without time zone", "timestamp with time zone"],
+    &["text", "name"],
+];
+
+/// Implicit casts between built-in scalar types (pg_cast `castcontext = 'i'`, binary
+/// coercions included), as `(from, [to...])`.
+const IMPLICIT_CASTS: &[(&str, &[&str])] = &[
+    ("smallint", &["integer", "bigint", "real", "double precision", "numeric"]),
+    ("integer", &["bigint", "real", "double precision", "numeric"]),
+    ("bigint", &["real", "double precision", "numeric"]),
+    ("real", &["double precision"]),
+    ("numeric", &["real", "double precision"]),
+    ("character", &["text", "character varying"]),
+    ("character varying", &["text", "character"]),
+    ("text", &["character", "character varying"]),
+    ("name", &["text"]),
+    ("date", &["timestamp without time zone", "timestamp with time zone"]),
+    ("timestamp without time zone", &["timestamp with time zone"]),
+    ("time without time zone", &["time with time zone", "interval"]),
+    ("cidr", &["inet"]),
+    ("json", &[]),
+    ("jsonb", &[]),
+    ("uuid", &[]),
+    ("boolean", &[]),
+    ("bytea", &[]),
+    ("interval", &[]),
+    ("inet", &[]),
+    ("money", &[]),
+    ("time with time zone", &[]),
+    ("timestamp with time zone", &[]),
+    ("double precision", &[]),
+];
+
+/// The type a column's default btree operator class is declared for (`opcintype`): varchar
+/// columns use `text_ops`, cidr columns `inet_ops`.
+fn opclass_input_type(t: &str) -> &str {
+    match t {
+        "character varying" => "text",
+        "cidr" => "inet",
+        _ => t,
+    }
+}
+
+/// Whether PostgreSQL finds an equality operator for a foreign key from a `fk` column to a `pk`
+/// column (ATAddForeignKeyConstraint): a cross-type member of the primary key's btree operator
+/// family, or an implicit cast of the referencing type to the operator class' input type.
+/// Enum columns use `enum_ops` (declared for `anyenum`): both key types, as declared (a domain
+/// over the enum included), must coerce to it together, so they must be the same enum. `None` for other types outside the built-in scalar
+/// types schemasim knows (user types, arrays, domains), where it does not decide.
+pub fn foreign_key_comparable(catalog: &Catalog, fk: &str, pk: &str) -> Option<bool> {
+    let fk = strip_typmods(fk);
+    let pk = opclass_input_type(strip_typmods(pk));
+    if fk == pk {
+        return Some(true);
+    }
+    if is_user_enum(catalog, pk) {
+        return Some(false);
+    }
+    let casts = |t: &str| IMPLICIT_CASTS.iter().find(|(from, _)| *from == t).map(|(_, to)| *to);
+    let (Some(fk_casts), Some(_)) = (casts(fk), casts(pk)) else { return None };
+    let same_family = BTREE_FAMILIES.iter().any(|f| f.contains(&fk) && f.contains(&pk));
+    Some(same_family || fk_casts.contains(&pk))
+}

@@ -133,6 +133,17 @@ pub fn add_constraint(
     let schema = table_name.schema.clone();
     match pending {
         PendingConstraint::CopiedCheck { name, expr, no_inherit } => {
+            // A copied CHECK that an inherited one already defines identically merges with it.
+            if let Some(existing) = table.constraint(&name) {
+                if matches!(&existing.kind, ConstraintKind::Check { expr: e } if *e == expr) && !no_inherit {
+                    ctx.notice(format!("merging constraint \"{name}\" with inherited definition"));
+                    return Ok(());
+                }
+                return Err(PgError::new(
+                    "42710",
+                    format!("constraint \"{name}\" for relation \"{}\" already exists", table_name.name),
+                ));
+            }
             let seq = ctx.catalog.allocate_seq();
             push_constraint(
                 ctx,
@@ -247,6 +258,48 @@ fn set_not_null(ctx: &mut Ctx<'_>, table_name: &QualName, columns: &[String]) {
     }
 }
 
+/// MergeWithExistingConstraint: a named CHECK that only the parents define (the child's copy is
+/// inherited, and the child is not yet a partition) merges with an identical local definition;
+/// `Ok(false)` leaves the "already exists" error to the caller.
+fn merges_with_inherited_check(
+    ctx: &mut Ctx<'_>,
+    table: &schemasim_catalog::Table,
+    existing: &Constraint,
+    con: &protobuf::Constraint,
+    creating: bool,
+) -> PgResult<bool> {
+    let ConstraintKind::Check { expr: existing_expr } = &existing.kind else { return Ok(false) };
+    let Some(raw) = con.raw_expr.as_ref() else { return Ok(false) };
+    let parents: Vec<&QualName> = table.inherits.iter().chain(table.partition_of.as_ref().map(|p| &p.parent)).collect();
+    let inherited = parents
+        .iter()
+        .any(|p| ctx.catalog.table(p).and_then(|t| t.constraint(&existing.name)).is_some_and(|c| !c.no_inherit));
+    let allow_merge = inherited && (creating || table.partition_of.is_none());
+    if expr::deparse_expr(raw)? != *existing_expr || !allow_merge {
+        return Ok(false);
+    }
+    if existing.no_inherit {
+        return Err(PgError::new(
+            "42P17",
+            format!(
+                "constraint \"{}\" conflicts with non-inherited constraint on relation \"{}\"",
+                existing.name, table.name.name
+            ),
+        ));
+    }
+    if con.is_no_inherit {
+        return Err(PgError::new(
+            "42P17",
+            format!(
+                "constraint \"{}\" conflicts with inherited constraint on relation \"{}\"",
+                existing.name, table.name.name
+            ),
+        ));
+    }
+    ctx.notice(format!("merging constraint \"{}\" with inherited definition", existing.name));
+    Ok(true)
+}
+
 fn add_parsed_constraint(
     ctx: &mut Ctx<'_>,
     table_name: &QualName,
@@ -259,7 +312,10 @@ fn add_parsed_constraint(
     let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
     let explicit_name = (!con.conname.is_empty()).then(|| con.conname.clone());
     if let Some(n) = &explicit_name {
-        if table.constraint(n).is_some() {
+        if let Some(existing) = table.constraint(n) {
+            if kind == ConstrType::ConstrCheck && merges_with_inherited_check(ctx, table, existing, &con, creating)? {
+                return Ok(());
+            }
             return Err(PgError::new(
                 "42710",
                 format!("constraint \"{n}\" for relation \"{}\" already exists", table_name.name),
@@ -289,6 +345,7 @@ fn add_parsed_constraint(
             if expr::contains_subquery(raw) {
                 return Err(PgError::new("0A000", "cannot use subquery in check constraint"));
             }
+            expr::check_no_aggregates(raw, "check constraints")?;
             let name = match explicit_name {
                 Some(n) => n,
                 None => {
@@ -466,6 +523,23 @@ fn add_parsed_constraint(
                     &[],
                 ),
             };
+            for (c, rc) in columns.iter().zip(&ref_columns) {
+                let (Some(fk_col), Some(pk_col)) = (table.column(c), referenced.column(rc)) else { continue };
+                if super::casts::foreign_key_comparable(&ctx.catalog, &fk_col.type_name, &pk_col.type_name)
+                    == Some(false)
+                {
+                    return Err(PgError::new(
+                        "42804",
+                        format!("foreign key constraint \"{name}\" cannot be implemented"),
+                    )
+                    .with_detail(format!(
+                        "Key columns \"{c}\" of the referencing table and \"{rc}\" of the referenced table are of \
+                             incompatible types: {} and {}.",
+                        super::casts::display_type(&fk_col.type_name),
+                        super::casts::display_type(&pk_col.type_name)
+                    )));
+                }
+            }
             let action = |s: &str| s.chars().next().filter(|c| *c != ' ').unwrap_or('a');
             let fk = ForeignKey {
                 columns,

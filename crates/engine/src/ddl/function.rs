@@ -277,15 +277,22 @@ pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgR
     if !matches!(ctx.catalog.relations.get(&table), Some(Relation::Table(_) | Relation::View(_))) {
         return Err(PgError::wrong_object_type(&rv.relname, "a table or view"));
     }
+    check_trigger_firing(ctx, &table, stmt)?;
     let names = name_list(&stmt.funcname);
     let (schema, fname) = super::drop::split_name(&names);
     let schemas = if schema.is_empty() { ctx.search_path_schemas() } else { vec![schema] };
-    let function = schemas
-        .into_iter()
-        .map(|s| FunctionKey { name: QualName::new(s, fname.clone()), arg_types: Vec::new() })
-        .find(|k| ctx.catalog.functions.contains_key(k))
-        .ok_or_else(|| PgError::new("42883", format!("function {}() does not exist", names.join("."))))?;
-    if ctx.catalog.functions.get(&function).and_then(|f| f.returns.as_deref()) != Some("trigger") {
+    // pg_catalog comes first in the search path, where the built-in trigger functions live.
+    let builtin = schema_is_implicit(&names) && BUILTIN_TRIGGER_FUNCTIONS.contains(&fname.as_str());
+    let function = if builtin {
+        FunctionKey { name: QualName::new("pg_catalog", fname.clone()), arg_types: Vec::new() }
+    } else {
+        schemas
+            .into_iter()
+            .map(|s| FunctionKey { name: QualName::new(s, fname.clone()), arg_types: Vec::new() })
+            .find(|k| ctx.catalog.functions.contains_key(k))
+            .ok_or_else(|| PgError::new("42883", format!("function {}() does not exist", names.join("."))))?
+    };
+    if !builtin && ctx.catalog.functions.get(&function).and_then(|f| f.returns.as_deref()) != Some("trigger") {
         return Err(PgError::new("42P17", format!("function {}() must return type trigger", names.join("."))));
     }
     let mut qualified = stmt.clone();
@@ -300,6 +307,19 @@ pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgR
     let definition = NodeEnum::CreateTrigStmt(Box::new(qualified))
         .deparse()
         .map_err(|e| PgError::new("XX000", format!("could not deparse trigger: {e}")))?;
+    if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&table) {
+        let mut seen: Vec<&str> = Vec::new();
+        for c in &stmt.columns {
+            let Some(NodeEnum::String(name)) = c.node.as_ref() else { continue };
+            if t.column(&name.sval).is_none() {
+                return Err(PgError::undefined_column_of(&name.sval, &table.name));
+            }
+            if seen.contains(&name.sval.as_str()) {
+                return Err(PgError::new("42701", format!("column \"{}\" specified more than once", name.sval)));
+            }
+            seen.push(&name.sval);
+        }
+    }
     let seq = ctx.catalog.allocate_seq();
     let Some(Relation::Table(t)) = ctx.catalog.relations.get_mut(&table) else {
         ctx.not_simulated("triggers on views are not simulated");
@@ -325,6 +345,139 @@ pub fn create_trigger(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTrigStmt) -> PgR
         constraint: stmt.isconstraint,
         comment: None,
     });
+    Ok(())
+}
+
+/// Trigger functions PostgreSQL ships in pg_catalog (returning `trigger`, no arguments).
+const BUILTIN_TRIGGER_FUNCTIONS: &[&str] =
+    &["suppress_redundant_updates_trigger", "tsvector_update_trigger", "tsvector_update_trigger_column"];
+
+/// An unqualified name, or one qualified with pg_catalog.
+fn schema_is_implicit(names: &[String]) -> bool {
+    names.len() == 1 || names.first().is_some_and(|s| s == "pg_catalog")
+}
+
+/// What CreateTriggerFiringOn checks before looking up the function: which relation kinds take
+/// which triggers, INSTEAD OF rules, transition tables, and the OLD/NEW references of WHEN.
+fn check_trigger_firing(ctx: &Ctx<'_>, relation: &QualName, stmt: &protobuf::CreateTrigStmt) -> PgResult<()> {
+    // Trigger type bits (pg_trigger.tgtype).
+    const BEFORE: i32 = 1 << 1;
+    const INSERT: i32 = 1 << 2;
+    const DELETE: i32 = 1 << 3;
+    const UPDATE: i32 = 1 << 4;
+    const TRUNCATE: i32 = 1 << 5;
+    const INSTEAD: i32 = 1 << 6;
+    let (timing, events, name) = (stmt.timing, stmt.events, relation.name.as_str());
+    let wrong = |what: &str, detail: &str| PgError::new("42809", format!("\"{name}\" is a {what}")).with_detail(detail);
+    let table = match ctx.catalog.relations.get(relation) {
+        Some(Relation::Table(t)) => {
+            if timing & INSTEAD != 0 {
+                return Err(wrong("table", "Tables cannot have INSTEAD OF triggers."));
+            }
+            if t.partition_by.is_some() && stmt.row && !stmt.transition_rels.is_empty() {
+                return Err(PgError::not_supported(format!("\"{name}\" is a partitioned table"))
+                    .with_detail("ROW triggers with transition tables are not supported on partitioned tables."));
+            }
+            Some(t)
+        }
+        Some(Relation::View(_)) => {
+            if timing & (BEFORE | INSTEAD) != INSTEAD && stmt.row {
+                return Err(wrong("view", "Views cannot have row-level BEFORE or AFTER triggers."));
+            }
+            if events & TRUNCATE != 0 {
+                return Err(wrong("view", "Views cannot have TRUNCATE triggers."));
+            }
+            None
+        }
+        _ => None,
+    };
+    if stmt.row && events & TRUNCATE != 0 {
+        return Err(PgError::not_supported("TRUNCATE FOR EACH ROW triggers are not supported"));
+    }
+    if timing & INSTEAD != 0 {
+        if !stmt.row {
+            return Err(PgError::not_supported("INSTEAD OF triggers must be FOR EACH ROW"));
+        }
+        if stmt.when_clause.is_some() {
+            return Err(PgError::not_supported("INSTEAD OF triggers cannot have WHEN conditions"));
+        }
+        if !stmt.columns.is_empty() {
+            return Err(PgError::not_supported("INSTEAD OF triggers cannot have column lists"));
+        }
+    }
+    if !stmt.transition_rels.is_empty() {
+        let Some(t) = table else {
+            return Err(wrong("view", "Triggers on views cannot have transition tables."));
+        };
+        if stmt.row && t.partition_of.is_some() {
+            return Err(PgError::not_supported("ROW triggers with transition tables are not supported on partitions"));
+        }
+        if stmt.row && !t.inherits.is_empty() {
+            return Err(PgError::not_supported(
+                "ROW triggers with transition tables are not supported on inheritance children",
+            ));
+        }
+        if timing & (BEFORE | INSTEAD) != 0 {
+            return Err(PgError::new("42P17", "transition table name can only be specified for an AFTER trigger"));
+        }
+        if events & TRUNCATE != 0 {
+            return Err(PgError::not_supported("TRUNCATE triggers with transition tables are not supported"));
+        }
+        if [INSERT, UPDATE, DELETE].iter().filter(|&&e| events & e != 0).count() != 1 {
+            return Err(PgError::not_supported(
+                "transition tables cannot be specified for triggers with more than one event",
+            ));
+        }
+        if !stmt.columns.is_empty() {
+            return Err(PgError::not_supported("transition tables cannot be specified for triggers with column lists"));
+        }
+    }
+    let Some(when) = stmt.when_clause.as_deref() else { return Ok(()) };
+    for cr in crate::expr::find_all(when, "ColumnRef") {
+        let fields: Vec<&str> = cr
+            .get("fields")
+            .and_then(|f| f.as_array())
+            .map(|f| f.iter().filter_map(|x| x.pointer("/node/String/sval")?.as_str()).collect())
+            .unwrap_or_default();
+        let Some(&first) = fields.first() else { continue };
+        let first = first.to_ascii_lowercase();
+        if first != "old" && first != "new" {
+            continue;
+        }
+        if !stmt.row {
+            return Err(PgError::new("42P17", "statement trigger's WHEN condition cannot reference column values"));
+        }
+        if first == "old" && events & INSERT != 0 {
+            return Err(PgError::new("42P17", "INSERT trigger's WHEN condition cannot reference OLD values"));
+        }
+        if first == "new" && events & DELETE != 0 {
+            return Err(PgError::new("42P17", "DELETE trigger's WHEN condition cannot reference NEW values"));
+        }
+        let system = |c: &&str| matches!(*c, "ctid" | "xmin" | "xmax" | "cmin" | "cmax" | "tableoid");
+        if first == "new" && timing & BEFORE != 0 && fields.get(1).is_some_and(system) {
+            return Err(PgError::not_supported("BEFORE trigger's WHEN condition cannot reference NEW system columns"));
+        }
+        if first == "new" && timing & BEFORE != 0 {
+            let generated = |c: &str| table.and_then(|t| t.column(c)).is_some_and(|c| c.generated.is_some());
+            match fields.get(1) {
+                Some(c) if generated(c) => {
+                    return Err(PgError::new(
+                        "42P17",
+                        "BEFORE trigger's WHEN condition cannot reference NEW generated columns",
+                    )
+                    .with_detail(format!("Column \"{c}\" is a generated column.")));
+                }
+                None if table.is_some_and(|t| t.columns.iter().any(|c| c.generated.is_some())) => {
+                    return Err(PgError::new(
+                        "42P17",
+                        "BEFORE trigger's WHEN condition cannot reference NEW generated columns",
+                    )
+                    .with_detail("A whole-row reference is used and the table contains generated columns."));
+                }
+                _ => {}
+            }
+        }
+    }
     Ok(())
 }
 

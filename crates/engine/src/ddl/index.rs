@@ -82,6 +82,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                     key_columns.push(c);
                 }
             }
+            expr::check_no_aggregates(x, "index expressions")?;
             if !crate::volatility::is_immutable(&ctx.catalog, &table, x) {
                 return Err(PgError::new("42P17", "functions in index expression must be marked IMMUTABLE"));
             }
@@ -106,6 +107,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                     return Err(PgError::undefined_column(&c));
                 }
             }
+            expr::check_no_aggregates(w, "index predicates")?;
             if !crate::volatility::is_immutable(&ctx.catalog, &table, w) {
                 return Err(PgError::new("42P17", "functions in index predicate must be marked IMMUTABLE"));
             }
@@ -209,4 +211,76 @@ fn clone_index(ctx: &mut Ctx<'_>, parent: &QualName, partition: &QualName, index
         super::constraint::PendingConstraint::copied_index(index, constraint.into_iter().collect()),
         true,
     )
+}
+
+/// `REINDEX [ (options) ] { INDEX | TABLE | SCHEMA | SYSTEM | DATABASE } [ CONCURRENTLY ] name`
+/// (ExecReindex). Rebuilding changes no schema; PostgreSQL first checks that CONCURRENTLY (and
+/// any REINDEX of a partitioned relation or of several tables) runs outside a transaction
+/// block, that the named relation has the right kind, and that system catalogs are not rebuilt
+/// concurrently.
+pub fn reindex(ctx: &mut Ctx<'_>, stmt: &protobuf::ReindexStmt) -> PgResult<()> {
+    use protobuf::ReindexObjectType as Kind;
+    let concurrently = stmt.params.iter().any(|p| {
+        matches!(p.node.as_ref(), Some(NodeEnum::DefElem(d)) if d.defname == "concurrently"
+            && !matches!(d.arg.as_ref().and_then(|a| a.node.as_ref()), Some(NodeEnum::Boolean(b)) if !b.boolval))
+    });
+    let kind = Kind::try_from(stmt.kind).unwrap_or(Kind::Undefined);
+    let in_block = |what: &str| PgError::new("25001", format!("{what} cannot run inside a transaction block"));
+    let system_catalogs = || PgError::not_supported("cannot reindex system catalogs concurrently");
+    if concurrently && ctx.in_block {
+        return Err(in_block("REINDEX CONCURRENTLY"));
+    }
+    match kind {
+        Kind::ReindexObjectIndex | Kind::ReindexObjectTable => {
+            let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing relation name"))?;
+            let index = kind == Kind::ReindexObjectIndex;
+            if crate::catalog_query::is_system_relation(&rv.schemaname, &rv.relname) {
+                if concurrently {
+                    return Err(system_catalogs());
+                }
+                return Ok(());
+            }
+            let qn = ctx.resolve_relation(rv)?;
+            let partitioned = match ctx.catalog.relations.get(&qn) {
+                Some(Relation::Index(i)) if index => {
+                    ctx.catalog.table(&i.table).is_some_and(|t| t.partition_by.is_some())
+                }
+                Some(Relation::Table(t)) if !index => t.partition_by.is_some(),
+                Some(Relation::View(v)) if !index && v.materialized => false,
+                _ if index => return Err(PgError::wrong_object_type(&rv.relname, "an index")),
+                _ => return Err(PgError::wrong_object_type(&rv.relname, "a table or materialized view")),
+            };
+            if partitioned && ctx.in_block {
+                return Err(in_block(if index { "REINDEX INDEX" } else { "REINDEX TABLE" }));
+            }
+            let exclusion = match ctx.catalog.relations.get(&qn) {
+                Some(Relation::Index(i)) => i.elements.iter().any(|e| e.contains(" WITH ")),
+                _ => false,
+            };
+            if concurrently && exclusion {
+                return Err(PgError::not_supported(
+                    "concurrent index creation for exclusion constraints is not supported",
+                ));
+            }
+        }
+        Kind::ReindexObjectSchema | Kind::ReindexObjectSystem | Kind::ReindexObjectDatabase => {
+            if ctx.in_block {
+                let what = match kind {
+                    Kind::ReindexObjectSchema => "REINDEX SCHEMA",
+                    Kind::ReindexObjectSystem => "REINDEX SYSTEM",
+                    _ => "REINDEX DATABASE",
+                };
+                return Err(in_block(what));
+            }
+            if kind == Kind::ReindexObjectSystem && concurrently {
+                return Err(system_catalogs());
+            }
+            let system_schema = matches!(stmt.name.as_str(), "pg_catalog" | "information_schema" | "pg_toast");
+            if kind == Kind::ReindexObjectSchema && !system_schema && !ctx.catalog.schemas.contains_key(&stmt.name) {
+                return Err(PgError::undefined_schema(&stmt.name));
+            }
+        }
+        Kind::Undefined => {}
+    }
+    Ok(())
 }

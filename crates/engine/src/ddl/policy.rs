@@ -40,13 +40,16 @@ fn check_roles(ctx: &Ctx<'_>, roles: &[String]) -> PgResult<()> {
 
 fn check_columns(ctx: &Ctx<'_>, table: &schemasim_catalog::Table, e: &protobuf::Node) -> PgResult<String> {
     // Only unqualified references must be columns of the table; sub-selects may read others.
+    // System columns and the table's own name (a whole-row reference) resolve too.
     if !expr::contains_subquery(e) {
         for c in expr::column_refs(e) {
-            if table.column(&c).is_none() {
+            let system = matches!(c.as_str(), "ctid" | "xmin" | "xmax" | "cmin" | "cmax" | "tableoid");
+            if table.column(&c).is_none() && !system && c != table.name.name {
                 return Err(PgError::undefined_column(&c));
             }
         }
     }
+    expr::check_no_aggregates(e, "policy expressions")?;
     let _ = ctx;
     expr::deparse_expr(e)
 }

@@ -46,12 +46,60 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
                 }
                 return Err(PgError::undefined_table(&written(rv)));
             };
-            rename_column(ctx, &qn, &stmt.subname, &stmt.newname)
+            // renameatt_internal: without ONLY, the inherited column is renamed in every
+            // descendant too; it cannot be renamed in a child alone.
+            let (old, new) = (&stmt.subname, &stmt.newname);
+            if let Some(t) = ctx.catalog.table(&qn) {
+                if t.of_type.is_some() {
+                    return Err(PgError::new("42809", "cannot rename column of typed table"));
+                }
+                if !rv.inh && !super::inherit::direct_children(ctx, &qn).is_empty() {
+                    return Err(PgError::new(
+                        "42P16",
+                        format!("inherited column \"{old}\" must be renamed in child tables too"),
+                    ));
+                }
+                if t.column(old).is_some_and(|c| c.inherited) {
+                    return Err(PgError::new("42P16", format!("cannot rename inherited column \"{old}\"")));
+                }
+            }
+            let descendants = if rv.inh { super::inherit::descendants(ctx, &qn) } else { Vec::new() };
+            rename_column(ctx, &qn, old, new)?;
+            for d in descendants {
+                if ctx.catalog.table(&d).and_then(|t| t.column(old)).is_some_and(|c| c.inherited) {
+                    rename_column(ctx, &d, old, new)?;
+                }
+            }
+            Ok(())
         }
         ObjectType::ObjectTabconstraint => {
             let rv = stmt.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing name"))?;
             let qn = ctx.resolve_table(rv)?;
-            rename_constraint(ctx, &qn, &stmt.subname, &stmt.newname)
+            let (old, new) = (&stmt.subname, &stmt.newname);
+            let t = ctx.table(&qn)?;
+            // rename_constraint_internal: an inheritable CHECK is renamed along the hierarchy.
+            let inheritable_check =
+                t.constraint(old).is_some_and(|c| matches!(c.kind, ConstraintKind::Check { .. }) && !c.no_inherit);
+            if inheritable_check {
+                if !rv.inh && !super::inherit::direct_children(ctx, &qn).is_empty() {
+                    return Err(PgError::new(
+                        "42P16",
+                        format!("inherited constraint \"{old}\" must be renamed in child tables too"),
+                    ));
+                }
+                if super::inherit::constraint_is_inherited(ctx, t, old) {
+                    return Err(PgError::new("42P16", format!("cannot rename inherited constraint \"{old}\"")));
+                }
+            }
+            let descendants =
+                if inheritable_check && rv.inh { super::inherit::descendants(ctx, &qn) } else { Vec::new() };
+            rename_constraint(ctx, &qn, old, new)?;
+            for d in descendants {
+                if ctx.catalog.table(&d).is_some_and(|t| t.constraint(old).is_some()) {
+                    rename_constraint(ctx, &d, old, new)?;
+                }
+            }
+            Ok(())
         }
         ObjectType::ObjectType | ObjectType::ObjectDomain => {
             let names = match stmt.object.as_deref().and_then(|o| o.node.as_ref()) {
@@ -127,6 +175,16 @@ pub fn rename(ctx: &mut Ctx<'_>, stmt: &protobuf::RenameStmt) -> PgResult<()> {
             }
             names.push(rv.relname.clone());
             let qn = super::types::resolve_type_name(ctx, &names)?;
+            let typed = super::alter::typed_tables(ctx, &qn);
+            let cascade = protobuf::DropBehavior::try_from(stmt.behavior) == Ok(protobuf::DropBehavior::DropCascade);
+            if !typed.is_empty() && !cascade {
+                return Err(super::alter::typed_table_dependency(&qn.name));
+            }
+            for table in &typed {
+                if let Some(c) = ctx.catalog.table_mut(table).and_then(|t| t.column_mut(&stmt.subname)) {
+                    c.name = stmt.newname.clone();
+                }
+            }
             let Some(t) = ctx.catalog.types.get_mut(&qn) else {
                 return Err(PgError::wrong_object_type(&rv.relname, "a composite type"));
             };
@@ -306,7 +364,7 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
     match rel {
         Some(Relation::View(mut v)) => {
             let Some(pos) = v.columns.iter().position(|c| c == old) else {
-                return Err(PgError::undefined_column_of(old, &qn.name));
+                return Err(PgError::undefined_column(old));
             };
             if v.columns.iter().any(|c| c == new) {
                 return Err(PgError::duplicate_column(new, &qn.name));
@@ -328,11 +386,11 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
         let Some(t) = ctx.catalog.table(qn) else {
             return Err(PgError::undefined_table(&qn.name));
         };
+        if t.column(old).is_none() {
+            return Err(PgError::undefined_column(old));
+        }
         if t.column(new).is_some() {
             return Err(PgError::duplicate_column(new, &qn.name));
-        }
-        if t.column(old).is_none() {
-            return Err(PgError::undefined_column_of(old, &qn.name));
         }
     }
     super::view::rename_column_in_views(ctx, qn, old, new);

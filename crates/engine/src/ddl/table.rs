@@ -3,6 +3,7 @@
 //! first, then the table, then CHECK constraints, then PK/UNIQUE indexes, then foreign keys;
 //! generated names are chosen in that order, which decides collision numbering.
 
+use super::casts::display_type;
 use super::constraint::{add_constraint, PendingConstraint};
 use super::sequence::create_serial_sequence;
 use crate::error::{PgError, PgResult};
@@ -21,6 +22,10 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         "t" => Persistence::Temporary,
         _ => Persistence::Permanent,
     };
+    if persistence == Persistence::Temporary && !rv.schemaname.is_empty() && !rv.schemaname.starts_with("pg_temp") {
+        // RangeVarAdjustRelationPersistence: temporary relations live in the temporary schema.
+        return Err(PgError::new("42P16", "cannot create temporary relation in non-temporary schema"));
+    }
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let name = QualName::new(schema.clone(), rv.relname.clone());
     if ctx.catalog.relations.contains_key(&name) || ctx.catalog.types.contains_key(&name) {
@@ -44,18 +49,33 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 .table(&parent_name)
                 .ok_or_else(|| PgError::wrong_object_type(&prv.relname, "a table"))?
                 .clone();
+            if stmt.partbound.is_none() && parent_table.partition_by.is_some() {
+                return Err(PgError::new(
+                    "42809",
+                    format!("cannot inherit from partitioned table \"{}\"", prv.relname),
+                ));
+            }
+            if stmt.partbound.is_none() && parent_table.partition_of.is_some() {
+                return Err(PgError::new("42809", format!("cannot inherit from partition \"{}\"", prv.relname)));
+            }
             if stmt.partbound.is_some() {
                 if parent_table.partition_by.is_none() {
                     return Err(
                         PgError::wrong_object_type(&prv.relname, "partitioned").with_detail("table is not partitioned")
                     );
                 }
+                super::inherit::check_bound_strategy(&parent_table, stmt.partbound.as_ref())?;
+                super::inherit::check_new_partition_bound(ctx, &parent_name, &rv.relname, stmt.partbound.as_ref())?;
                 let bound = partition_bound_text(stmt.partbound.as_ref())?;
                 table.partition_of = Some(PartitionOf { parent: parent_name.clone(), bound });
             } else {
                 table.inherits.push(parent_name.clone());
             }
             for col in &parent_table.columns {
+                if let Some(prev) = table.columns.iter_mut().find(|c| c.name == col.name) {
+                    merge_inherited_column(ctx, prev, col)?;
+                    continue;
+                }
                 let mut c = col.clone();
                 c.inherited = true;
                 c.comment = None;
@@ -63,8 +83,21 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 table.columns.push(c);
             }
             for con in &parent_table.constraints {
-                if let schemasim_catalog::ConstraintKind::Check { .. } = &con.kind {
+                if let schemasim_catalog::ConstraintKind::Check { expr } = &con.kind {
                     if !con.no_inherit {
+                        // MergeCheckConstraint: parents' same-named CHECKs must be identical.
+                        if let Some(prev) = table.constraints.iter().find(|c| c.name == con.name) {
+                            if matches!(&prev.kind, schemasim_catalog::ConstraintKind::Check { expr: e } if e == expr) {
+                                continue;
+                            }
+                            return Err(PgError::new(
+                                "42710",
+                                format!(
+                                    "check constraint name \"{}\" appears multiple times but with different expressions",
+                                    con.name
+                                ),
+                            ));
+                        }
                         let mut c = con.clone();
                         c.seq = ctx.catalog.allocate_seq();
                         table.constraints.push(c);
@@ -88,15 +121,34 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         table.of_type = Some(qn);
     }
 
+    // transformColumnDefinition runs before the columns merge with inherited ones.
+    for elt in &stmt.table_elts {
+        let Some(NodeEnum::ColumnDef(def)) = elt.node.as_ref() else { continue };
+        for c in &def.constraints {
+            let Some(NodeEnum::Constraint(con)) = c.node.as_ref() else { continue };
+            let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
+            let what = match kind {
+                ConstrType::ConstrIdentity => "identity columns",
+                ConstrType::ConstrGenerated => "generated columns",
+                _ => continue,
+            };
+            if stmt.of_typename.is_some() {
+                return Err(PgError::not_supported(format!("{what} are not supported on typed tables")));
+            }
+            if stmt.partbound.is_some() && kind == ConstrType::ConstrIdentity {
+                return Err(PgError::not_supported("identity columns are not supported on partitions"));
+            }
+        }
+    }
+    let mut local_position = 0;
     for elt in &stmt.table_elts {
         match elt.node.as_ref() {
             Some(NodeEnum::ColumnDef(def)) => {
-                if let Some(existing) = table.columns.iter_mut().find(|c| c.name == def.colname) {
+                local_position += 1;
+                let found = table.columns.iter_mut().enumerate().find(|(_, c)| c.name == def.colname);
+                if let Some((index, existing)) = found {
                     if existing.inherited {
-                        // A local definition merges with the inherited one.
-                        ctx.notice(format!("merging column \"{}\" with inherited definition", def.colname));
-                        existing.inherited = false;
-                        apply_column_constraints(ctx, &name, def, existing, &mut pending)?;
+                        merge_child_column(ctx, &name, def, existing, index + 1 != local_position, &mut pending)?;
                         continue;
                     }
                     return Err(PgError::new("42701", format!("column \"{}\" specified more than once", def.colname)));
@@ -108,7 +160,9 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
                 table.columns.push(column);
             }
             Some(NodeEnum::Constraint(con)) => pending.push(PendingConstraint::table_level((**con).clone())),
-            Some(NodeEnum::TableLikeClause(like)) => apply_like(ctx, &mut table, like, &mut pending)?,
+            Some(NodeEnum::TableLikeClause(like)) => {
+                apply_like(ctx, &mut table, like, &mut pending, &mut local_position)?;
+            }
             _ => {}
         }
     }
@@ -117,10 +171,18 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
             pending.push(PendingConstraint::table_level((**c).clone()));
         }
     }
+    for column in &table.columns {
+        if let Some(generated) = column.generated.as_deref().filter(|_| !column.inherited) {
+            super::generated::check_generation_expression(&ctx.catalog, &table, generated)?;
+        }
+    }
     if let Some(spec) = &stmt.partspec {
         table.partition_by = Some(partition_spec_text(spec, &table)?);
     }
     table.options = super::reloptions(&stmt.options);
+    if table.partition_by.is_some() && !table.options.is_empty() {
+        return Err(partitioned_storage_parameters());
+    }
 
     // Serial sequences are created before the table.
     for (column, base) in &serials {
@@ -153,6 +215,119 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     Ok(())
 }
 
+/// A column two parents both have (MergeInheritedAttribute): one column, whose type,
+/// collation and generatedness must agree; NOT NULL is OR'ed.
+fn merge_inherited_column(ctx: &mut Ctx<'_>, prev: &mut Column, new: &Column) -> PgResult<()> {
+    ctx.notice(format!("merging multiple inherited definitions of column \"{}\"", new.name));
+    if prev.type_name != new.type_name {
+        return Err(PgError::new("42804", format!("inherited column \"{}\" has a type conflict", new.name))
+            .with_detail(format!("{} versus {}", display_type(&prev.type_name), display_type(&new.type_name))));
+    }
+    if prev.collation != new.collation {
+        return Err(PgError::new("42P21", format!("inherited column \"{}\" has a collation conflict", new.name))
+            .with_detail(format!(
+                "\"{}\" versus \"{}\"",
+                collation_name(&prev.collation),
+                collation_name(&new.collation)
+            )));
+    }
+    if let Some(detail) = storage_conflict(&prev.storage, &new.storage) {
+        return Err(PgError::new(
+            "42804",
+            format!("inherited column \"{}\" has a storage parameter conflict", new.name),
+        )
+        .with_detail(detail));
+    }
+    if prev.generated.is_some() != new.generated.is_some() {
+        return Err(PgError::new("42P16", format!("inherited column \"{}\" has a generation conflict", new.name)));
+    }
+    prev.not_null |= new.not_null;
+    Ok(())
+}
+
+/// A local column definition of an inherited column (MergeChildAttribute): the same type and
+/// collation as the parent's; a generated parent column cannot get a default or identity, and
+/// a plain one cannot become generated; a local default replaces the inherited one.
+fn merge_child_column(
+    ctx: &mut Ctx<'_>,
+    table: &QualName,
+    def: &protobuf::ColumnDef,
+    existing: &mut Column,
+    moved: bool,
+    pending: &mut Vec<PendingConstraint>,
+) -> PgResult<()> {
+    // A partition's `col WITH OPTIONS ...` has no type and merges silently.
+    if let Some(type_name) = &def.type_name {
+        if moved {
+            // The local column sits at another position than the inherited one it merges into.
+            ctx.notice(format!("moving and merging column \"{}\" with inherited definition", def.colname));
+        } else {
+            ctx.notice(format!("merging column \"{}\" with inherited definition", def.colname));
+        }
+        let type_text = format_type(ctx, type_name)?;
+        if type_text != existing.type_name {
+            return Err(PgError::new("42804", format!("column \"{}\" has a type conflict", def.colname))
+                .with_detail(format!("{} versus {}", display_type(&existing.type_name), display_type(&type_text))));
+        }
+        let collation = def.coll_clause.as_ref().map(|c| name_list(&c.collname).join("."));
+        if collation != existing.collation {
+            return Err(PgError::new("42P21", format!("column \"{}\" has a collation conflict", def.colname))
+                .with_detail(format!(
+                    "\"{}\" versus \"{}\"",
+                    collation_name(&existing.collation),
+                    collation_name(&collation)
+                )));
+        }
+    }
+    let has = |kind: ConstrType| {
+        def.constraints
+            .iter()
+            .any(|c| matches!(c.node.as_ref(), Some(NodeEnum::Constraint(con)) if con.contype == kind as i32))
+    };
+    let (default, generated, identity) =
+        (has(ConstrType::ConstrDefault), has(ConstrType::ConstrGenerated), has(ConstrType::ConstrIdentity));
+    if existing.generated.is_some() {
+        if default && !generated {
+            return Err(PgError::new(
+                "42611",
+                format!("column \"{}\" inherits from generated column but specifies default", def.colname),
+            ));
+        }
+        if identity {
+            return Err(PgError::new(
+                "42611",
+                format!("column \"{}\" inherits from generated column but specifies identity", def.colname),
+            ));
+        }
+    } else if generated {
+        return Err(PgError::new("42611", format!("child column \"{}\" specifies generation expression", def.colname))
+            .with_hint("A child table column cannot be generated unless its parent column is."));
+    }
+    // The child's own default or expression takes the place of the inherited one.
+    if default || generated {
+        existing.default = None;
+        existing.generated = None;
+    }
+    existing.inherited = false;
+    apply_column_constraints(ctx, table, def, existing, pending)
+}
+
+/// Two explicitly set, different column storage modes (`MAIN versus EXTERNAL`); a column
+/// without one keeps its type's default, which schemasim does not compare.
+fn storage_conflict(a: &Option<String>, b: &Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
+            Some(format!("{} versus {}", a.to_ascii_uppercase(), b.to_ascii_uppercase()))
+        }
+        _ => None,
+    }
+}
+
+/// How PostgreSQL names a column's collation in messages (`default` when none was given).
+fn collation_name(collation: &Option<String>) -> String {
+    collation.as_deref().map_or("default", |c| c.trim_matches('"')).to_string()
+}
+
 /// Builds a column from its definition; returns the serial base type when it is a serial.
 pub fn column_from_def(
     ctx: &mut Ctx<'_>,
@@ -182,6 +357,13 @@ pub fn column_from_def(
         column.storage = Some(def.storage_name.clone());
     }
     apply_column_constraints(ctx, table, def, &mut column, pending)?;
+    if serial.is_some() && column.identity.is_some() {
+        // A serial's nextval() default counts as a default.
+        return Err(PgError::new(
+            "42601",
+            format!("both default and identity specified for column \"{}\" of table \"{}\"", column.name, table.name),
+        ));
+    }
     Ok((column, serial))
 }
 
@@ -256,23 +438,25 @@ fn apply_column_constraints(
     column: &mut Column,
     pending: &mut Vec<PendingConstraint>,
 ) -> PgResult<()> {
-    let mut saw_null = false;
-    let mut saw_not_null = false;
+    // transformColumnDefinition: NULL and NOT NULL (an identity implies it) may repeat but not
+    // contradict each other.
+    let mut saw_nullable = false;
+    let mut saw_identity = false;
     for con in &constraint_attrs(&def.constraints)? {
         let kind = ConstrType::try_from(con.contype).unwrap_or(ConstrType::Undefined);
         match kind {
             ConstrType::ConstrNotnull => {
-                if saw_null {
+                if saw_nullable && !column.not_null {
                     return Err(conflicting_null(&column.name, &table.name));
                 }
-                saw_not_null = true;
+                saw_nullable = true;
                 column.not_null = true;
             }
             ConstrType::ConstrNull => {
-                if saw_not_null {
+                if saw_nullable && column.not_null {
                     return Err(conflicting_null(&column.name, &table.name));
                 }
-                saw_null = true;
+                saw_nullable = true;
                 column.not_null = false;
             }
             ConstrType::ConstrDefault => {
@@ -287,6 +471,7 @@ fn apply_column_constraints(
                 }
                 if let Some(raw) = &con.raw_expr {
                     check_default_expr(raw)?;
+                    expr::check_no_aggregates(raw, "DEFAULT expressions")?;
                     check_default_type(&ctx.catalog, &column.name, &column.type_name, raw)?;
                     if is_null_constant(raw) {
                         // No pg_attrdef row for a NULL default (an explicit one still counts
@@ -298,10 +483,34 @@ fn apply_column_constraints(
                 }
             }
             ConstrType::ConstrIdentity => {
+                if saw_identity {
+                    return Err(PgError::new(
+                        "42601",
+                        format!(
+                            "multiple identity specifications for column \"{}\" of table \"{}\"",
+                            column.name, table.name
+                        ),
+                    ));
+                }
+                super::alter::check_identity_type(&column.type_name)?;
+                saw_identity = true;
                 column.identity = Some(if con.generated_when == "a" { Identity::Always } else { Identity::ByDefault });
+                if saw_nullable && !column.not_null {
+                    return Err(conflicting_null(&column.name, &table.name));
+                }
+                saw_nullable = true;
                 column.not_null = true;
             }
             ConstrType::ConstrGenerated => {
+                if column.generated.is_some() {
+                    return Err(PgError::new(
+                        "42601",
+                        format!(
+                            "multiple generation clauses specified for column \"{}\" of table \"{}\"",
+                            column.name, table.name
+                        ),
+                    ));
+                }
                 if let Some(raw) = &con.raw_expr {
                     column.generated = Some(expr::deparse_expr(raw)?);
                 }
@@ -326,6 +535,15 @@ fn apply_column_constraints(
         return Err(PgError::new(
             "42601",
             format!("both default and identity specified for column \"{}\" of table \"{}\"", column.name, table.name),
+        ));
+    }
+    if column.identity.is_some() && column.generated.is_some() {
+        return Err(PgError::new(
+            "42601",
+            format!(
+                "both identity and generation expression specified for column \"{}\" of table \"{}\"",
+                column.name, table.name
+            ),
         ));
     }
     if column.generated.is_some() && column.default.is_some() {
@@ -438,6 +656,7 @@ fn apply_like(
     table: &mut Table,
     like: &protobuf::TableLikeClause,
     pending: &mut Vec<PendingConstraint>,
+    local_position: &mut usize,
 ) -> PgResult<()> {
     const COMMENTS: u32 = 1 << 0;
     const CONSTRAINTS: u32 = 1 << 2;
@@ -445,6 +664,7 @@ fn apply_like(
     const GENERATED: u32 = 1 << 4;
     const IDENTITY: u32 = 1 << 5;
     const INDEXES: u32 = 1 << 6;
+    const STORAGE: u32 = 1 << 8;
     let rv = like.relation.as_ref().ok_or_else(|| PgError::new("42601", "LIKE needs a relation"))?;
     let source_name = ctx.resolve_relation(rv)?;
     let source = match ctx.catalog.relations.get(&source_name) {
@@ -460,8 +680,32 @@ fn apply_like(
         _ => return Err(PgError::wrong_object_type(&written(rv), "a table, view, composite type, or foreign table")),
     };
     for col in &source.columns {
-        if table.columns.iter().any(|c| c.name == col.name) {
-            return Err(PgError::new("42701", format!("column \"{}\" specified more than once", col.name)));
+        // LIKE expands to local column definitions, which merge with inherited columns.
+        *local_position += 1;
+        let found = table.columns.iter_mut().enumerate().find(|(_, c)| c.name == col.name);
+        if let Some((index, existing)) = found {
+            if !existing.inherited {
+                return Err(PgError::new("42701", format!("column \"{}\" specified more than once", col.name)));
+            }
+            let moved = if index + 1 == *local_position { "" } else { "moving and " };
+            ctx.notice(format!("{moved}merging column \"{}\" with inherited definition", col.name));
+            if existing.type_name != col.type_name {
+                return Err(PgError::new("42804", format!("column \"{}\" has a type conflict", col.name)).with_detail(
+                    format!("{} versus {}", display_type(&existing.type_name), display_type(&col.type_name)),
+                ));
+            }
+            if like.options & STORAGE != 0 {
+                if let Some(detail) = storage_conflict(&existing.storage, &col.storage) {
+                    return Err(PgError::new(
+                        "42804",
+                        format!("column \"{}\" has a storage parameter conflict", col.name),
+                    )
+                    .with_detail(detail));
+                }
+            }
+            existing.inherited = false;
+            existing.not_null |= col.not_null;
+            continue;
         }
         let mut c = Column::new(col.name.clone(), col.type_name.clone());
         c.not_null = col.not_null;
@@ -514,13 +758,33 @@ fn partition_spec_text(spec: &protobuf::PartitionSpec, table: &Table) -> PgResul
                         format!("column \"{}\" named in partition key does not exist", elem.name),
                     ));
                 }
+                if table.column(&elem.name).is_some_and(|c| c.generated.is_some()) {
+                    return Err(generated_in_partition_key(&elem.name));
+                }
                 parts.push(schemasim_catalog::quote_ident(&elem.name));
             } else if let Some(e) = &elem.expr {
+                if let Some(c) =
+                    expr::column_refs(e).into_iter().find(|c| table.column(c).is_some_and(|c| c.generated.is_some()))
+                {
+                    return Err(generated_in_partition_key(&c));
+                }
                 parts.push(format!("({})", expr::deparse_expr(e)?));
             }
         }
     }
     Ok(format!("{strategy} ({})", parts.join(", ")))
+}
+
+/// A partitioned table stores no rows, so it takes no storage parameters.
+pub fn partitioned_storage_parameters() -> PgError {
+    PgError::new("42809", "cannot specify storage parameters for a partitioned table")
+        .with_hint("Specify storage parameters for its leaf partitions instead.")
+}
+
+/// ComputePartitionAttrs: a partition key cannot use a generated column.
+fn generated_in_partition_key(column: &str) -> PgError {
+    PgError::new("42P17", "cannot use generated column in partition key")
+        .with_detail(format!("Column \"{column}\" is a generated column."))
 }
 
 /// `FOR VALUES ...` / `DEFAULT` text of a partition bound.

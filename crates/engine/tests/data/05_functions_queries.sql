@@ -25,3 +25,10 @@ INSERT INTO t (a, c) VALUES (1, 2);
 -- ERROR 42703: column "c" of relation "t" does not exist
 DELETE FROM nowhere;
 -- ERROR 42P01: relation "nowhere" does not exist
+-- TABLESAMPLE wraps its relation.
+CREATE TABLE sampled (a int);
+-- ok
+SELECT * FROM sampled TABLESAMPLE BERNOULLI (50) REPEATABLE (0);
+-- ok
+SELECT * FROM nosuch TABLESAMPLE BERNOULLI (50);
+-- ERROR 42P01: relation "nosuch" does not exist
