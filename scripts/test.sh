@@ -10,6 +10,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "toolchain"
 scripts/install-wasm-toolchain.sh
+scripts/install-web-toolchain.sh
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 
@@ -19,16 +20,16 @@ cargo fmt --all -- --check
 step "clippy (host)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "clippy (wasm32 engine)"
-cargo clippy -p schemasim-engine --target wasm32-unknown-unknown -- -D warnings
+step "clippy (wasm32: engine, JS API, browser app)"
+cargo clippy -p schemasim-engine -p schemasim-wasm -p schemasim-web --target wasm32-unknown-unknown -- -D warnings
 
 step "tests"
 mkdir -p target
 cargo test --workspace 2>&1 | tee target/test-output.txt
 test_counts=$(awk '/^test result:/ { passed += $4; failed += $6 } END { printf "%d passed, %d failed", passed, failed }' target/test-output.txt)
 
-step "engine builds for wasm32-unknown-unknown"
-cargo build -p schemasim-engine --target wasm32-unknown-unknown
+step "browser app: release build (trunk) and end-to-end tests in headless Chromium"
+cargo xtask e2e
 
 # The PostgreSQL oracle listens on 55432 unless something already does (another checkout's
 # server): then on a free port, so two runs on one machine never collide.

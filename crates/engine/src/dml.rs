@@ -36,7 +36,7 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             for c in &s.cols {
                 if let Some(NodeEnum::ResTarget(rt)) = c.node.as_ref() {
                     if !columns.contains(&rt.name) {
-                        return Err(PgError::undefined_column_of(&rt.name, &rv.relname));
+                        return Err(PgError::undefined_column_of(&rt.name, &rv.relname).at(rt.location));
                     }
                 }
             }
@@ -52,7 +52,7 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                 for c in &s.target_list {
                     if let Some(NodeEnum::ResTarget(rt)) = c.node.as_ref() {
                         let Some(column) = t.column(&rt.name) else {
-                            return Err(PgError::undefined_column_of(&rt.name, &rv.relname));
+                            return Err(PgError::undefined_column_of(&rt.name, &rv.relname).at(rt.location));
                         };
                         let to_default =
                             matches!(rt.val.as_ref().and_then(|v| v.node.as_ref()), Some(NodeEnum::SetToDefault(_)));

@@ -28,6 +28,15 @@ impl PgError {
         self
     }
 
+    /// PostgreSQL's error cursor at a parse-tree `location` (a byte offset in the parsed text;
+    /// -1, "unknown", sets none).
+    pub fn at(mut self, location: i32) -> Self {
+        if let Ok(position) = usize::try_from(location) {
+            self.position = Some(position);
+        }
+        self
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -230,7 +230,12 @@ pub fn run_migration(session: &mut Session, m: &Migration) -> MigrationReport {
             Ok(()) => report.outcome = Outcome::Ok,
             Err(e) => {
                 report.outcome = Outcome::Error;
-                report.error_position = e.position.map(|pos| parse::line_column(&m.sql, pos));
+                // A cursor outside the statement came from a re-parsed piece of the file, whose
+                // locations are not the file's: better none than a wrong one.
+                report.error_position = e
+                    .position
+                    .filter(|&pos| p.node.is_err() || (pos >= p.offset && pos <= p.offset + p.len))
+                    .map(|pos| parse::line_column(&m.sql, pos));
                 report.sqlstate = Some(e.sqlstate);
                 report.message = Some(e.message);
                 report.detail = e.detail;

@@ -49,6 +49,21 @@ fn default_state() -> AppState {
     }
 }
 
+/// A README sentence with its `code` spans as code and `**` emphasis marks dropped.
+fn inline_markdown(text: &str) -> Html {
+    let text = text.replace("**", "");
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                html! { <code>{ part }</code> }
+            } else {
+                html! { { part } }
+            }
+        })
+        .collect()
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
@@ -103,7 +118,7 @@ pub fn app() -> Html {
             if let Some(example) = example {
                 <section class="story" data-testid="story">
                     <h2>{ example.title() }</h2>
-                    <p>{ example.summary() }</p>
+                    <p>{ inline_markdown(&example.summary()) }</p>
                     { for state.project.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
                 </section>
             }

@@ -163,7 +163,7 @@ pub fn project_list(props: &Props) -> Html {
                     <button title="Move up" disabled={i == 0} onclick={move_to(i.saturating_sub(1))} data-testid="move-up">{ "↑" }</button>
                     <button title="Move down" disabled={i + 1 >= n} onclick={move_to((i + 1).min(n.saturating_sub(1)))} data-testid="move-down">{ "↓" }</button>
                     <button title={if m.enabled { "Switch off: replay as if it never ran" } else { "Switch on" }}
-                        onclick={emit(Action::ToggleMigration)} data-testid="toggle">{ if m.enabled { "⏻" } else { "○" } }</button>
+                        onclick={emit(Action::ToggleMigration)} data-testid="toggle">{ if m.enabled { "off" } else { "on" } }</button>
                     <button title="Rename" onclick={on_rename_start}>{ "✎" }</button>
                     <button title="Delete" onclick={on_delete}>{ "×" }</button>
                 </span>

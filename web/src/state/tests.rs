@@ -37,6 +37,10 @@ fn the_default_story_shows_the_production_error_at_the_app_query() {
     assert_eq!(errors[0].message, "column \"status\" of relation \"users\" does not exist");
     let failing = &state.project.migrations[errors[0].index];
     assert!(failing.name.starts_with("app query"), "{}", failing.name);
+    // PostgreSQL's cursor: the column in the INSERT's column list.
+    let line = failing.up.lines().nth(errors[0].line as usize - 1).expect("the error's line");
+    let at: String = line.chars().skip(errors[0].column as usize - 1).collect();
+    assert!(at.starts_with("status,"), "{line:?} at column {}", errors[0].column);
     // 115 never ran in production: switched off, and the baseline's NOTICE tells the skip.
     assert!(state.project.migrations.iter().any(|m| m.name.contains("115") && !m.enabled));
     assert!(state.problems().iter().any(|p| p.message == "relation \"users\" already exists, skipping"));
