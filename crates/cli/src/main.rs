@@ -5,8 +5,8 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use schemasim_engine::{
-    rollback_check, Catalog, Change, ChangeKind, DownOutcome, Migration, MigrationOutcome, OnError, Outcome, Replay,
-    ReplayOptions, RollbackReport, Step,
+    rollback_check, Catalog, Change, ChangeKind, DownOutcome, DriftItem, DriftKind, DriftReport, EffectStatus,
+    Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions, RollbackReport, Step,
 };
 use schemasim_layouts::Project;
 use std::path::PathBuf;
@@ -97,6 +97,17 @@ enum Command {
         #[command(flatten)]
         args: ReplayArgs,
     },
+    /// Compare production (a plain `pg_dump --schema-only`) with the history: what is missing,
+    /// extra or different, the step production matches best, and each migration's effects.
+    Drift {
+        /// The production dump.
+        #[arg(long)]
+        against: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -146,6 +157,84 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::RollbackCheck { format, args } => run_rollback_check(format, &args),
         Command::Diff { from, to, format, args } => diff_steps(&from, &to, format, &args),
+        Command::Drift { against, format, args } => run_drift(&against, format, &args),
+    }
+}
+
+fn run_drift(against: &std::path::Path, format: Format, args: &ReplayArgs) -> Result<ExitCode> {
+    let dump = std::fs::read_to_string(against).with_context(|| format!("reading {}", against.display()))?;
+    let (_, replay) = replay_paths(args)?;
+    let start = schemasim_engine::new_session(&replay_options(args)).catalog;
+    let report = schemasim_engine::drift(&replay, &start, &dump);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print_drift(&report, &against.display().to_string()),
+    }
+    let drifted = !report.differences.is_empty() || !report.dump_errors.is_empty();
+    Ok(if drifted || exit_code(&replay) != ExitCode::SUCCESS { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_drift_items(items: &[DriftItem], indent: &str) {
+    for i in items {
+        let from = i.migration.as_deref().map(|m| format!("  ({m})")).unwrap_or_default();
+        match i.kind {
+            DriftKind::Missing => {
+                println!("{indent}- missing in production: {}{from}", i.object);
+                println!("{indent}    expected:   {}", one_line(i.expected.as_deref()));
+            }
+            DriftKind::Extra => {
+                println!("{indent}+ only in production: {}{from}", i.object);
+                println!("{indent}    production: {}", one_line(i.production.as_deref()));
+            }
+            DriftKind::Differs => {
+                println!("{indent}~ differs: {}{from}", i.object);
+                println!("{indent}    expected:   {}", one_line(i.expected.as_deref()));
+                println!("{indent}    production: {}", one_line(i.production.as_deref()));
+            }
+        }
+    }
+}
+
+fn print_drift(report: &DriftReport, dump: &str) {
+    for e in &report.dump_errors {
+        println!("{dump}:{}:{}: ERROR {}: {} (not in the compared schema)", e.line, e.column, e.sqlstate, e.message);
+    }
+    println!("{}", report.summary);
+    println!();
+    println!("history's final state vs production: {} differences", report.differences.len());
+    let top: Vec<DriftItem> = schemasim_engine::drift::top_level(&report.differences).into_iter().cloned().collect();
+    print_drift_items(&top, "  ");
+    if top.len() < report.differences.len() {
+        println!("  (and {} columns, constraints... of those tables)", report.differences.len() - top.len());
+    }
+    println!();
+    println!("migrations:");
+    for m in &report.migrations {
+        let status = match m.status {
+            EffectStatus::Present => "present",
+            EffectStatus::Absent => "ABSENT",
+            EffectStatus::Partial => "PARTLY",
+            EffectStatus::NoLastingEffects => "no lasting effects",
+        };
+        println!("  {status:>7}  {}", m.name);
+        for a in &m.absent {
+            let what = match a.kind {
+                DriftKind::Missing => "missing",
+                DriftKind::Extra => "still present",
+                DriftKind::Differs => "differs",
+            };
+            println!("           {what}: {}", a.object);
+        }
+    }
+    println!();
+    println!(
+        "closest step: {} ({} differences); differences per step: {}",
+        report.best_step.name,
+        report.best_step.differences,
+        report.steps.iter().map(|s| s.differences.to_string()).collect::<Vec<_>>().join(" ")
+    );
+    if !report.grants_compared {
+        println!("grants not compared: the dump has none (--no-privileges)");
     }
 }
 

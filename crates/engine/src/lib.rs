@@ -6,11 +6,13 @@
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use schemasim_wasm_shim as _;
 
+mod canon;
 mod catalog_query;
 mod ddl;
 mod deps;
 pub mod diff;
 mod dml;
+pub mod drift;
 pub mod dump;
 mod enum_use;
 mod error;
@@ -28,6 +30,7 @@ mod types;
 mod volatility;
 
 pub use diff::{diff, Change, ChangeKind};
+pub use drift::{drift, DriftItem, DriftKind, DriftReport, EffectStatus, MigrationDrift, StepDistance};
 pub use dump::dump;
 pub use error::{Notice, PgError, Warning};
 pub use rollback::{rollback_check, DownOutcome, RollbackReport, Step};
