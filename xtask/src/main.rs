@@ -3,6 +3,7 @@
 mod bench;
 mod conformance;
 mod corpus;
+mod lint_corpus;
 mod normalize;
 mod pg;
 mod regress;
@@ -25,6 +26,8 @@ enum Command {
     Conformance(conformance::Args),
     /// Run the engine's replay benchmark (criterion, release) and print the medians.
     Bench(bench::Args),
+    /// Run the state-aware lints over the corpus histories and print every finding.
+    LintCorpus(lint_corpus::Args),
     /// Check the engine's fixture expectations (crates/engine/tests/data) against real PostgreSQL 17.
     VerifyFixtures(verify_fixtures::Args),
 }
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::VerifyFixtures(args) => verify_fixtures::run(&args),
+        Command::LintCorpus(args) => lint_corpus::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

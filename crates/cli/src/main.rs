@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use schemasim_engine::{
     rollback_check, Catalog, Change, ChangeKind, DownOutcome, DriftItem, DriftKind, DriftReport, EffectStatus,
-    Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions, RollbackReport, Step,
+    Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions, RollbackReport, Severity, Step,
 };
 use schemasim_layouts::Project;
 use std::path::PathBuf;
@@ -45,7 +45,7 @@ enum OnErrorArg {
     Continue,
 }
 
-#[derive(clap::Args)]
+#[derive(Clone, clap::Args)]
 struct ReplayArgs {
     #[arg(long, value_enum, default_value = "auto")]
     tx: TxMode,
@@ -94,6 +94,29 @@ enum Command {
         to: String,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// Check application queries (INSERT/UPDATE/DELETE/SELECT) against the schema at a step.
+    Check {
+        /// The file of queries, one statement each (`;`-separated).
+        #[arg(long)]
+        queries: PathBuf,
+        /// The step whose schema the queries run against (default: the last).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// State-aware lints: dangerous statements on objects that existed before each migration.
+    Lint {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Also list findings silenced by schemasim-ignore comments.
+        #[arg(long)]
+        show_suppressed: bool,
         #[command(flatten)]
         args: ReplayArgs,
     },
@@ -158,7 +181,107 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::RollbackCheck { format, args } => run_rollback_check(format, &args),
         Command::Diff { from, to, format, args } => diff_steps(&from, &to, format, &args),
         Command::Drift { against, format, args } => run_drift(&against, format, &args),
+        Command::Lint { format, show_suppressed, args } => run_lint(format, show_suppressed, &args),
+        Command::Check { queries, at, format, args } => run_check(&queries, at.as_deref(), format, &args),
     }
+}
+
+fn run_check(queries: &std::path::Path, at: Option<&str>, format: Format, args: &ReplayArgs) -> Result<ExitCode> {
+    let sql = std::fs::read_to_string(queries).with_context(|| format!("reading {}", queries.display()))?;
+    let mut args = args.clone();
+    if at.is_some() {
+        args.until = at.map(str::to_string);
+    }
+    let (_, replay) = replay_paths(&args)?;
+    let reports = schemasim_engine::check_queries(&replay.catalog, &replay_options(&args), &sql);
+    let step = replay.migrations.last().map_or("(empty database)".to_string(), |m| m.name.clone());
+    let path = queries.display().to_string();
+    match format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "at": step, "queries": reports }))?)
+        }
+        Format::Text => {
+            for m in replay.migrations.iter().filter(|m| m.outcome == MigrationOutcome::Error) {
+                if let Some(e) = m.first_error() {
+                    println!(
+                        "{}:{}:{}: ERROR {} (replay stopped here)",
+                        m.path,
+                        e.line,
+                        e.column,
+                        e.message.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            for r in &reports {
+                let first_line = sql.get(r.offset..r.offset + r.len).and_then(|t| t.lines().next()).unwrap_or("");
+                match r.outcome {
+                    Outcome::Error => {
+                        let (line, column) = r.error_position.unwrap_or((r.line, r.column));
+                        println!(
+                            "{path}:{line}:{column}: ERROR {}: {}",
+                            r.sqlstate.as_deref().unwrap_or(""),
+                            r.message.as_deref().unwrap_or("")
+                        );
+                        println!("    {first_line}");
+                    }
+                    _ => println!("{path}:{}:{}: ok: {first_line}", r.line, r.column),
+                }
+            }
+            let failed = reports.iter().filter(|r| r.outcome == Outcome::Error).count();
+            println!("{} queries checked against the schema after {step}: {failed} failed", reports.len());
+        }
+    }
+    let failed = reports.iter().any(|r| r.outcome == Outcome::Error);
+    Ok(if failed || exit_code(&replay) != ExitCode::SUCCESS { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_lint(format: Format, show_suppressed: bool, args: &ReplayArgs) -> Result<ExitCode> {
+    let project = load_project(&args.paths)?;
+    let mut steps = project.steps.clone();
+    if let Some(spec) = &args.until {
+        let Some(i) = schemasim_layouts::resolve_step(&project, spec) else {
+            bail!("--until {spec}: no migration has that name, version or position");
+        };
+        steps.truncate(i + 1);
+    }
+    let migrations = to_migrations(&steps, args);
+    let report = schemasim_engine::lint(&migrations, &replay_options(args));
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "findings": report.findings,
+                "migrations_linted": report.migrations_linted,
+                "rules": schemasim_engine::rules(),
+            }))?
+        ),
+        Format::Text => {
+            for f in report.findings.iter().filter(|f| show_suppressed || !f.suppressed) {
+                let note = if f.suppressed { " (suppressed)" } else { "" };
+                println!(
+                    "{}:{}:{}: {} {} [{}]{note}: {}",
+                    f.path,
+                    f.line,
+                    f.column,
+                    f.severity.as_str(),
+                    f.code,
+                    f.rule,
+                    f.message
+                );
+            }
+            let count = |s: Severity| report.active().filter(|f| f.severity == s).count();
+            println!(
+                "{} migrations linted: {} errors, {} warnings, {} info, {} suppressed",
+                report.migrations_linted,
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info),
+                report.findings.iter().filter(|f| f.suppressed).count()
+            );
+        }
+    }
+    let failing = report.active().any(|f| f.severity != Severity::Info);
+    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn run_drift(against: &std::path::Path, format: Format, args: &ReplayArgs) -> Result<ExitCode> {

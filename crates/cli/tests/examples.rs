@@ -131,3 +131,104 @@ fn until_stops_at_the_named_step_by_name_version_or_position() {
     let (code, out) = schemasim(&["replay", "--until", "999", dir.to_str().unwrap()]);
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn drift_traces_production_gaps_to_their_migrations() {
+    let base = examples().join("drift");
+    let (code, out) = schemasim(&[
+        "drift",
+        "--against",
+        base.join("production.sql").to_str().unwrap(),
+        base.join("migrations").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("- missing in production: column locale of table public.users  (005_add_locale_and_archiving)"),
+        "{out}"
+    );
+    assert!(out.contains("- missing in production: index public.projects_active_idx  (006_project_indexes)"), "{out}");
+    assert!(out.contains("history's final state vs production: 3 differences"), "{out}");
+    assert!(out.contains("PARTLY  005_add_locale_and_archiving"), "{out}");
+    assert!(out.contains("present  004_create_projects"), "{out}");
+}
+
+#[test]
+fn drift_of_the_skipped_baseline_names_115() {
+    let base = examples().join("skipped-baseline");
+    let (code, out) = schemasim(&[
+        "drift",
+        "--format",
+        "json",
+        "--against",
+        base.join("production.sql").to_str().unwrap(),
+        base.join("migrations").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let absent: Vec<&str> = v["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] != "present")
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(absent, vec!["115_add_user_status"]);
+    assert!(v["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("production = state after 200_consolidated_baseline, except: 115_add_user_status's"));
+}
+
+#[test]
+fn lint_flags_the_skipped_baseline_in_production_order() {
+    let base = examples().join("skipped-baseline");
+    let applied = std::fs::read_to_string(base.join("production-applied.txt")).unwrap();
+    let files: Vec<String> = applied
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with(".sql"))
+        .map(|l| base.join("migrations").join(l.rsplit('/').next().unwrap()).display().to_string())
+        .collect();
+    let mut args = vec!["lint"];
+    args.extend(files.iter().map(String::as_str));
+    let (code, out) = schemasim(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("200_consolidated_baseline.sql:7:1: error SS001 [if-not-exists-skips-definition]"), "{out}");
+    assert!(out.contains("column status of table public.users is declared"), "{out}");
+    // In the repository's order 115 ran first, and the skipped definition matches.
+    let (_, out) = schemasim(&["lint", base.join("migrations").to_str().unwrap()]);
+    assert!(!out.contains("SS001"), "{out}");
+}
+
+#[test]
+fn lint_json_lists_findings_and_rules() {
+    let dir = examples().join("drift/migrations");
+    let (code, out) = schemasim(&["lint", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["code"] == "SS102" && f["migration"] == "003_create_notifications"));
+    assert!(v["rules"].as_array().unwrap().iter().any(|r| r["code"] == "SS001"));
+}
+
+#[test]
+fn check_queries_against_a_step() {
+    let base = examples().join("skipped-baseline");
+    let query = base.join("queries/admin_add_customer.sql");
+    let dir = base.join("migrations");
+    let (code, out) = schemasim(&["check", "--queries", query.to_str().unwrap(), "--at", "058", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ERROR 42703: column \"status\" of relation \"users\" does not exist"), "{out}");
+    let (code, out) = schemasim(&["check", "--queries", query.to_str().unwrap(), dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let tables = examples().join("missing-tables");
+    let (code, out) = schemasim(&[
+        "check",
+        "--queries",
+        tables.join("queries/admin_api.sql").to_str().unwrap(),
+        tables.join("migrations").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.matches("ERROR 42P01: relation \"user_invitations\" does not exist").count(), 2, "{out}");
+    assert_eq!(out.matches("ERROR 42P01: relation \"pending_signup_queue\" does not exist").count(), 2, "{out}");
+}

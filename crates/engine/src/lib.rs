@@ -6,6 +6,7 @@
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use schemasim_wasm_shim as _;
 
+pub mod app_query;
 mod canon;
 mod catalog_query;
 mod ddl;
@@ -17,6 +18,7 @@ pub mod dump;
 mod enum_use;
 mod error;
 mod expr;
+pub mod lint;
 mod naming;
 pub mod parse;
 mod plpgsql;
@@ -29,10 +31,12 @@ mod statement;
 mod types;
 mod volatility;
 
+pub use app_query::check_queries;
 pub use diff::{diff, Change, ChangeKind};
 pub use drift::{drift, DriftItem, DriftKind, DriftReport, EffectStatus, MigrationDrift, StepDistance};
 pub use dump::dump;
 pub use error::{Notice, PgError, Warning};
+pub use lint::{lint, rules, Finding, LintReport, RuleInfo, Severity};
 pub use rollback::{rollback_check, DownOutcome, RollbackReport, Step};
 pub use schemasim_catalog::Catalog;
 pub use session::Session;
