@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use schemasim_engine::{
     rollback_check, Catalog, Change, ChangeKind, DownOutcome, DriftItem, DriftKind, DriftReport, EffectStatus,
-    Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions, RollbackReport, Severity, Step,
+    Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions, RollbackReport, Section, Severity, Step,
 };
 use schemasim_layouts::Project;
 use std::path::PathBuf;
@@ -27,6 +27,14 @@ struct Cli {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AuditFormat {
+    Text,
+    Md,
+    Json,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -110,6 +118,17 @@ enum Command {
         #[command(flatten)]
         args: ReplayArgs,
     },
+    /// Audit report of the schema at a step: schemas, tables, FKs and their indexes, indexes,
+    /// enums, constraints, RLS coverage, SECURITY DEFINER functions, triggers.
+    Audit {
+        /// The step to audit (default: the last).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: AuditFormat,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
     /// State-aware lints: dangerous statements on objects that existed before each migration.
     Lint {
         #[arg(long, value_enum, default_value = "text")]
@@ -183,7 +202,112 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Drift { against, format, args } => run_drift(&against, format, &args),
         Command::Lint { format, show_suppressed, args } => run_lint(format, show_suppressed, &args),
         Command::Check { queries, at, format, args } => run_check(&queries, at.as_deref(), format, &args),
+        Command::Audit { at, format, args } => run_audit(at.as_deref(), format, &args),
     }
+}
+
+fn run_audit(at: Option<&str>, format: AuditFormat, args: &ReplayArgs) -> Result<ExitCode> {
+    let mut args = args.clone();
+    if at.is_some() {
+        args.until = at.map(str::to_string);
+    }
+    let (_, replay) = replay_paths(&args)?;
+    let ran = replay.migrations.iter().filter(|m| m.outcome != MigrationOutcome::Skipped).count();
+    let report = schemasim_engine::audit(&replay.catalog, ran);
+    let step = replay.migrations.last().map_or("(empty database)".to_string(), |m| m.name.clone());
+    let title = format!("schemasim audit: schema after {step}");
+    match format {
+        AuditFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "at": step, "audit": report }))?)
+        }
+        AuditFormat::Text => print!("{}", audit_text(&title, &report.sections())),
+        AuditFormat::Md => print!("{}", audit_markdown(&title, &report.sections())),
+        AuditFormat::Html => print!("{}", audit_html(&title, &report.sections())),
+    }
+    Ok(exit_code(&replay))
+}
+
+fn audit_text(title: &str, sections: &[Section]) -> String {
+    let mut out = format!("{title}\n");
+    for s in sections {
+        out.push_str(&format!("\n== {}\n", s.title));
+        if s.rows.is_empty() {
+            out.push_str("  (none)\n");
+            continue;
+        }
+        let widths: Vec<usize> = (0..s.header.len())
+            .map(|i| {
+                s.rows
+                    .iter()
+                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                    .chain([s.header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| -> String {
+            let padded: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c:<w$}", w = widths.get(i).copied().unwrap_or(0)))
+                .collect();
+            format!("  {}\n", padded.join(" | ").trim_end())
+        };
+        out.push_str(&line(&s.header));
+        out.push_str(&format!("  {}\n", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-")));
+        for r in &s.rows {
+            out.push_str(&line(r));
+        }
+    }
+    out
+}
+
+fn audit_markdown(title: &str, sections: &[Section]) -> String {
+    let cell = |c: &str| c.replace('|', "\\|");
+    let mut out = format!("# {title}\n");
+    for s in sections {
+        out.push_str(&format!("\n## {}\n\n", s.title));
+        if s.rows.is_empty() {
+            out.push_str("(none)\n");
+            continue;
+        }
+        out.push_str(&format!("| {} |\n", s.header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")));
+        out.push_str(&format!("|{}\n", "---|".repeat(s.header.len())));
+        for r in &s.rows {
+            out.push_str(&format!("| {} |\n", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")));
+        }
+    }
+    out
+}
+
+fn audit_html(title: &str, sections: &[Section]) -> String {
+    let esc = |c: &str| c.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title>\n<style>body{{font-family:sans-serif}}table{{border-collapse:collapse;margin-bottom:1em}}td,th{{border:1px solid #999;padding:2px 6px;text-align:left}}</style></head><body>\n<h1>{t}</h1>\n",
+        t = esc(title)
+    );
+    for s in sections {
+        out.push_str(&format!("<h2>{}</h2>\n", esc(&s.title)));
+        if s.rows.is_empty() {
+            out.push_str("<p>(none)</p>\n");
+            continue;
+        }
+        out.push_str("<table><tr>");
+        for h in &s.header {
+            out.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+        out.push_str("</tr>\n");
+        for r in &s.rows {
+            out.push_str("<tr>");
+            for c in r {
+                out.push_str(&format!("<td>{}</td>", esc(c)));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
 }
 
 fn run_check(queries: &std::path::Path, at: Option<&str>, format: Format, args: &ReplayArgs) -> Result<ExitCode> {

@@ -232,3 +232,34 @@ fn check_queries_against_a_step() {
     assert_eq!(out.matches("ERROR 42P01: relation \"user_invitations\" does not exist").count(), 2, "{out}");
     assert_eq!(out.matches("ERROR 42P01: relation \"pending_signup_queue\" does not exist").count(), 2, "{out}");
 }
+
+#[test]
+fn audit_reports_what_the_reference_queries_find() {
+    let dir = examples().join("audit/migrations");
+    let (code, out) = schemasim(&["audit", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let a = &v["audit"];
+    let unindexed: Vec<&str> = a["foreign_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["indexed"] == false)
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(unindexed.len(), 12, "{unindexed:?}");
+    assert!(unindexed.contains(&"leads_tenant_id_fkey"));
+    assert_eq!(a["security_definer_without_search_path"][0], "identity.find_user_for_login(text, text)");
+    assert_eq!(a["tables"].as_array().unwrap().len(), 13);
+    assert_eq!(a["enums"].as_array().unwrap().len(), 4);
+    let partly = a["rls"]["partly_covered_schemas"].as_array().unwrap();
+    assert!(partly.iter().any(|t| t == "identity.sessions") && partly.iter().any(|t| t == "core.audit_log"));
+    for (format, marker) in
+        [("text", "== Foreign keys without a supporting index"), ("md", "## Enums"), ("html", "<h2>Enums</h2>")]
+    {
+        let (code, out) = schemasim(&["audit", "--format", format, "--at", "004", dir.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(marker), "{format}: {out}");
+        assert!(out.contains("schema after 004_lead"), "{format}: {out}");
+    }
+}

@@ -7,6 +7,7 @@
 use schemasim_wasm_shim as _;
 
 pub mod app_query;
+pub mod audit;
 mod canon;
 mod catalog_query;
 mod ddl;
@@ -32,6 +33,7 @@ mod types;
 mod volatility;
 
 pub use app_query::check_queries;
+pub use audit::{audit, AuditReport, Section};
 pub use diff::{diff, Change, ChangeKind};
 pub use drift::{drift, DriftItem, DriftKind, DriftReport, EffectStatus, MigrationDrift, StepDistance};
 pub use dump::dump;
