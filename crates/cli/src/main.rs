@@ -464,7 +464,7 @@ fn print_drift(report: &DriftReport, dump: &str) {
             EffectStatus::NoLastingEffects => "no lasting effects",
         };
         println!("  {status:>7}  {}", m.name);
-        for a in &m.absent {
+        for a in schemasim_engine::drift::top_level(&m.absent) {
             let what = match a.kind {
                 DriftKind::Missing => "missing",
                 DriftKind::Extra => "still present",

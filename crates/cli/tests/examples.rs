@@ -263,3 +263,22 @@ fn audit_reports_what_the_reference_queries_find() {
         assert!(out.contains("schema after 004_lead"), "{format}: {out}");
     }
 }
+
+#[test]
+fn drift_reads_a_dump_with_owners() {
+    // examples/audit/production.sql: plain pg_dump --schema-only (owners kept) of PostgreSQL 17
+    // after 001-005 and 007, with lead.leads_tenant_status_idx dropped by hand.
+    let base = examples().join("audit");
+    let (code, out) = schemasim(&[
+        "drift",
+        "--against",
+        base.join("production.sql").to_str().unwrap(),
+        base.join("migrations").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("ERROR"), "{out}");
+    assert!(out.contains("ABSENT  006_core_audit_log"), "{out}");
+    assert!(out.contains("PARTLY  004_lead\n           missing: index lead.leads_tenant_status_idx"), "{out}");
+    assert!(out.contains("- missing in production: table core.audit_log  (006_core_audit_log)"), "{out}");
+    assert_eq!(out.matches("present  ").count(), 5, "{out}");
+}
