@@ -4,7 +4,8 @@
 //! Why: the table is rewritten (and its indexes rebuilt) under an ACCESS EXCLUSIVE lock: no
 //! reads or writes until it finishes. Changes PostgreSQL makes without a rewrite are not
 //! flagged: `varchar(n)` to a longer `varchar` or to `text`, dropping a length or a numeric
-//! precision limit, raising a numeric precision at the same scale.
+//! precision limit, raising a numeric precision at the same scale. `timestamp` to `timestamptz`
+//! is reported with its condition: PostgreSQL skips that rewrite when the TimeZone is UTC.
 //!
 //! Example: `ALTER TABLE events ALTER COLUMN id TYPE bigint;` on a large table.
 
@@ -117,7 +118,15 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
         .into_iter()
         .filter(|(_, old, new)| matches!(type_change(old, new), TypeChange::Rewrite | TypeChange::Narrowing))
         .map(|(column, old, new)| {
-            format!("changes {column} from {old} to {new}: the table is rewritten under an ACCESS EXCLUSIVE lock")
+            // PostgreSQL 12+ skips the rewrite for this one when the session's TimeZone is UTC.
+            let unless = if old == "timestamp without time zone" && new == "timestamp with time zone" {
+                " (unless the session TimeZone is UTC)"
+            } else {
+                ""
+            };
+            format!(
+                "changes {column} from {old} to {new}: the table is rewritten under an ACCESS EXCLUSIVE lock{unless}"
+            )
         })
         .collect()
 }

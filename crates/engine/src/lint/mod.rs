@@ -273,31 +273,47 @@ pub(crate) fn resolve_in(catalog: &Catalog, search_path: &[String], schema: &str
         .find(|qn| catalog.relations.contains_key(qn))
 }
 
-/// Identifiers a text mentions (case-folded, quotes removed), including those inside string
-/// constants and dollar-quoted bodies (function bodies, `EXECUTE` strings).
-pub(crate) fn identifiers(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    collect_identifiers(text, &mut out, 0);
+/// The tokens of a text (lower-cased unless quoted, quotes removed), string constants and
+/// dollar-quoted bodies scanned as code too, each string body as its own sequence.
+pub(crate) fn token_runs(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    collect_tokens(text, &mut out, 0);
     out
 }
 
-fn collect_identifiers(text: &str, out: &mut BTreeSet<String>, depth: usize) {
-    use pg_query::protobuf::{KeywordKind, Token};
+fn collect_tokens(text: &str, out: &mut Vec<Vec<String>>, depth: usize) {
+    use pg_query::protobuf::Token;
     let Ok(scan) = pg_query::scan(text) else { return };
+    let mut run = Vec::new();
     for t in &scan.tokens {
         let Some(s) = text.get(t.start as usize..t.end as usize) else { continue };
-        if t.token == Token::Ident as i32 {
-            if let Some(q) = s.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
-                out.insert(q.replace("\"\"", "\""));
-            } else {
-                out.insert(s.to_lowercase());
+        if t.token == Token::Sconst as i32 {
+            if depth < 3 {
+                collect_tokens(string_body(s), out, depth + 1);
             }
-        } else if t.keyword_kind != KeywordKind::NoKeyword as i32 {
-            out.insert(s.to_lowercase());
-        } else if t.token == Token::Sconst as i32 && depth < 3 {
-            collect_identifiers(string_body(s), out, depth + 1);
+            run.push("'".to_string());
+        } else if let Some(q) = s.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+            run.push(q.replace("\"\"", "\""));
+        } else {
+            run.push(s.to_lowercase());
         }
     }
+    out.push(run);
+}
+
+/// Does the text name relation `name` where a relation goes (after FROM, JOIN, INTO, UPDATE,
+/// TABLE, ONLY, possibly schema-qualified), rather than as an alias or a column qualifier?
+pub(crate) fn names_relation(text: &str, name: &str) -> bool {
+    const BEFORE: &[&str] = &["from", "join", "into", "update", "table", "only", "exists"];
+    token_runs(text).iter().any(|run| {
+        (0..run.len()).any(|i| {
+            if run[i] != name || run.get(i + 1).is_some_and(|n| n == ".") {
+                return false;
+            }
+            let prev = if i >= 2 && run[i - 1] == "." { i.checked_sub(3) } else { i.checked_sub(1) };
+            prev.is_some_and(|p| BEFORE.contains(&run[p].as_str()))
+        })
+    })
 }
 
 /// The contents of a string constant token (`'...'`, `E'...'`, `$tag$...$tag$`).
@@ -501,10 +517,21 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn identifiers_include_function_bodies() {
-        let ids = identifiers("CREATE FUNCTION f() RETURNS int AS $$ SELECT \"Old\" FROM accounts $$ LANGUAGE sql");
-        assert!(ids.contains("accounts") && ids.contains("Old") && ids.contains("select"));
-        assert!(!ids.contains("old"));
+    fn relation_names_are_told_from_aliases() {
+        let body = "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN \
+                    INSERT INTO s._jobs AS jobs VALUES (1) ON CONFLICT (id) DO UPDATE SET n = jobs.n + 1; END $$";
+        assert!(!names_relation(body, "jobs"));
+        assert!(names_relation(body, "_jobs"));
+        assert!(names_relation("SELECT * FROM \"s\".jobs j", "jobs"));
+        assert!(names_relation("DROP TABLE IF EXISTS jobs", "jobs"));
+        assert!(!names_relation("SELECT jobs FROM t", "jobs"));
+    }
+
+    #[test]
+    fn tokens_include_function_bodies() {
+        let runs = token_runs("CREATE FUNCTION f() RETURNS int AS $$ SELECT \"Old\" FROM accounts $$ LANGUAGE sql");
+        assert!(runs.iter().any(|r| r.iter().any(|t| t == "Old") && r.iter().any(|t| t == "accounts")));
+        assert!(!runs.iter().flatten().any(|t| t == "old"));
     }
 
     #[test]

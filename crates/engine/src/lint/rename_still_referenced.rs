@@ -1,9 +1,10 @@
 //! SS301 rename-still-referenced: `ALTER TABLE ... RENAME TO` or `RENAME COLUMN` of an object
-//! that existed before this migration, while something still uses the old name: a function
-//! body at the end of the migration (PostgreSQL stores PL/pgSQL and string SQL bodies as text
-//! and does not rewrite them; for a column, the trigger functions of its table or functions
-//! naming the table), or a statement of a later migration before the old name is taken again
-//! (re-created, renamed back) or the object is gone.
+//! that existed before this migration, while something still uses the old name. For a table: a
+//! function body at the end of the migration that names it where a relation goes (`FROM old`,
+//! `JOIN`, `INTO`, `UPDATE`, `TABLE`; PostgreSQL keeps PL/pgSQL and string SQL bodies as text
+//! and does not rewrite them), or a later migration's statement that does, until the name is
+//! taken again. For a column: a trigger function of its table that reads or sets
+//! `NEW.old`/`OLD.old` (compiled only when the trigger fires).
 //!
 //! Why: views, constraints, indexes and policies follow a rename, function bodies and
 //! application code do not. They fail at their next call with `relation "old" does not exist`
@@ -12,7 +13,7 @@
 //! Example: `ALTER TABLE iso_agents RENAME TO users;` while `get_current_iso_agent_id()`
 //! still reads `FROM iso_agents`.
 
-use super::{identifiers, Replayed, Rule, Severity, StatementCtx};
+use super::{names_relation, token_runs, Rule, Severity, StatementCtx};
 use pg_query::protobuf::ObjectType;
 use pg_query::NodeEnum;
 use schemasim_catalog::{Catalog, QualName, Table};
@@ -46,8 +47,23 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
             let old = qn.name.clone();
             // A relation of that name again (re-created or renamed back) takes the name over.
             let taken = |c: &Catalog| c.relations.contains_key(&QualName::new(&qn.schema, &old));
-            let mut users = if taken(end) { Vec::new() } else { functions_using(end, |ids| ids.contains(&old)) };
-            users.extend(later_uses(ctx, |s| taken(&s.after), |s, ids| !taken(&s.before) && ids.contains(&old)));
+            let mut users: Vec<String> = if taken(end) {
+                Vec::new()
+            } else {
+                end.functions
+                    .values()
+                    .filter(|f| f.extension.is_none() && names_relation(&f.definition, &old))
+                    .map(|f| format!("function {}", f.key))
+                    .collect()
+            };
+            for s in ctx.later {
+                if taken(&s.after) {
+                    break;
+                }
+                if names_relation(&s.text, &old) {
+                    users.push(ctx.location(s));
+                }
+            }
             (format!("table {qn}"), users)
         }
         ObjectType::ObjectColumn => {
@@ -55,29 +71,18 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
             if table.column(&old).is_none() || ctx.migration_start.table(&qn).and_then(|t| t.column(&old)).is_none() {
                 return Vec::new();
             }
-            let has_old = |c: &Catalog| same_table(c, seq).is_some_and(|t| t.column(&old).is_some());
-            let end_table = same_table(end, seq);
-            let triggers: Vec<QualName> =
-                end_table.map(|t| t.triggers.iter().map(|tr| tr.function.clone()).collect()).unwrap_or_default();
-            let name_now = end_table.map(|t| t.name.name.clone()).unwrap_or_default();
-            let mut users: Vec<String> = if has_old(end) || end_table.is_none() {
-                Vec::new()
-            } else {
-                end.functions
-                    .values()
-                    .filter(|f| f.extension.is_none())
-                    .filter(|f| {
-                        let ids = identifiers(&f.definition);
-                        ids.contains(&old) && (triggers.contains(&f.key.name) || ids.contains(&name_now))
-                    })
-                    .map(|f| format!("function {}", f.key))
-                    .collect()
+            // Later statements naming the column fail in the replay itself; trigger functions
+            // are only compiled when they fire.
+            let users: Vec<String> = match same_table(end, seq) {
+                Some(t) if t.column(&old).is_none() => t
+                    .triggers
+                    .iter()
+                    .filter_map(|tr| end.functions.values().find(|f| f.key.name == tr.function))
+                    .filter(|f| row_field_used(&f.definition, &old))
+                    .map(|f| format!("trigger function {}", f.key))
+                    .collect(),
+                _ => Vec::new(),
             };
-            users.extend(later_uses(
-                ctx,
-                |s| has_old(&s.after) || same_table(&s.after, seq).is_none(),
-                |s, ids| same_table(&s.before, seq).is_some_and(|t| ids.contains(&old) && ids.contains(&t.name.name)),
-            ));
             (format!("column {qn}.{old}"), users)
         }
         _ => return Vec::new(),
@@ -90,32 +95,11 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
     vec![format!("renames {old} to {}, but {}{more} still use the old name", stmt.newname, shown.join(", "))]
 }
 
-fn functions_using(catalog: &Catalog, uses: impl Fn(&std::collections::BTreeSet<String>) -> bool) -> Vec<String> {
-    catalog
-        .functions
-        .values()
-        .filter(|f| f.extension.is_none() && uses(&identifiers(&f.definition)))
-        .map(|f| format!("function {}", f.key))
-        .collect()
-}
-
-/// Later statements that use the old name, as `path:line`, up to the statement after which
-/// the old name means something again (`reused`: re-created, renamed back, or gone).
-fn later_uses(
-    ctx: &StatementCtx<'_>,
-    reused: impl Fn(&Replayed) -> bool,
-    uses: impl Fn(&Replayed, &std::collections::BTreeSet<String>) -> bool,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in ctx.later {
-        if reused(s) {
-            break;
-        }
-        if uses(s, &identifiers(&s.text)) {
-            out.push(ctx.location(s));
-        }
-    }
-    out
+/// Does a trigger function read or set `NEW.column` / `OLD.column`?
+fn row_field_used(definition: &str, column: &str) -> bool {
+    token_runs(definition)
+        .iter()
+        .any(|run| run.windows(3).any(|w| (w[0] == "new" || w[0] == "old") && w[1] == "." && w[2] == column))
 }
 
 #[cfg(test)]
@@ -130,6 +114,10 @@ mod tests {
         let found: Vec<_> = f.iter().filter(|f| f.code == "SS301").collect();
         assert_eq!(found.len(), 1, "{f:?}");
         assert!(found[0].message.contains("function agent_count()"), "{}", found[0].message);
+        // An alias of the same name is no use of the table.
+        let alias = "CREATE TABLE agents (id int, name text); \
+                     CREATE FUNCTION n() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM users agents); END $$;";
+        assert_eq!(count(&[alias, "ALTER TABLE agents RENAME TO people;"], "SS301"), 0);
         // A later migration naming the old table.
         let plain = "CREATE TABLE agents (id int, name text);";
         assert_eq!(count(&[plain, "ALTER TABLE agents RENAME TO users;", "DROP TABLE IF EXISTS agents;"], "SS301"), 1);
@@ -151,10 +139,9 @@ mod tests {
                     CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();";
         assert_eq!(count(&[base, "ALTER TABLE t RENAME COLUMN touched TO updated_at;"], "SS301"), 1);
         assert_eq!(count(&[base, "ALTER TABLE t RENAME COLUMN id TO key;"], "SS301"), 0);
-        // Renamed back later: the later statement restores the name, it does not use it.
-        let back = "ALTER TABLE t RENAME COLUMN updated_at TO touched;";
-        assert_eq!(count(&[base, "ALTER TABLE t RENAME COLUMN touched TO updated_at;", back], "SS301"), 1);
-        let plain = "CREATE TABLE t (id int, touched timestamptz);";
-        assert_eq!(count(&[plain, "ALTER TABLE t RENAME COLUMN touched TO updated_at;", back], "SS301"), 0);
+        // Renamed back in the same migration: nothing is left using a missing name.
+        let back =
+            "ALTER TABLE t RENAME COLUMN touched TO updated_at; ALTER TABLE t RENAME COLUMN updated_at TO touched;";
+        assert_eq!(count(&[base, back], "SS301"), 0);
     }
 }
