@@ -3,10 +3,10 @@
 //! copy of the session, as a separate request of the application would, and gets PostgreSQL's
 //! error when a relation or column it names does not exist or is ambiguous.
 //!
-//! The statement first goes through the same path as a migration's DML
-//! ([`crate::Session::execute`]: relations, target columns). The names inside INSERT, UPDATE
-//! and DELETE (WHERE, SET values, FROM/USING, RETURNING, ON CONFLICT) are then resolved by the
-//! query analysis views use ([`crate::ddl::query`]), through an equivalent SELECT with the same
+//! The statement goes through the same path as a migration's DML ([`crate::Session::execute`]:
+//! relations, target columns), where the names inside INSERT, UPDATE and DELETE (WHERE, SET
+//! values, FROM/USING, RETURNING, ON CONFLICT) are resolved by [`dml_names`] with the query
+//! analysis views use ([`crate::ddl::query`]), through an equivalent SELECT with the same
 //! scopes: `UPDATE t SET a = x FROM u WHERE w RETURNING r` reads like
 //! `SELECT x, r FROM t, u WHERE w`; ON CONFLICT DO UPDATE sees the target and `excluded`.
 
@@ -48,7 +48,7 @@ fn check_one(session: &Session, sql: &str, p: &ParsedStatement) -> StatementRepo
             let (result, effects) = scratch.execute(node, p.text(sql));
             report.notices = effects.notices;
             report.warnings = effects.warnings;
-            result.and_then(|()| check_dml_names(session, node))
+            result
         }
         Err(e) => Err(e.clone()),
     };
@@ -64,17 +64,24 @@ fn check_one(session: &Session, sql: &str, p: &ParsedStatement) -> StatementRepo
 }
 
 /// The name errors of parse analysis (undefined or ambiguous column, missing FROM entry) in
-/// the expressions of an INSERT, UPDATE or DELETE.
-fn check_dml_names(session: &Session, node: &NodeEnum) -> Result<(), PgError> {
-    let schemas: Vec<String> = session
-        .search_path
+/// the expressions of an INSERT, UPDATE or DELETE, for the existing schemas of search_path
+/// `schemas`. Statements on system catalogs and data-modifying CTEs are not analysed.
+pub(crate) fn dml_names(catalog: &Catalog, schemas: &[String], node: &NodeEnum) -> Result<(), PgError> {
+    let tree = Node { node: Some(node.clone()) };
+    let system = crate::expr::range_vars(&tree)
         .iter()
-        .map(|s| if s == "\"$user\"" || s == "$user" { crate::session::SESSION_USER.to_string() } else { s.clone() })
-        .filter(|s| session.catalog.schemas.contains_key(s))
-        .collect();
+        .any(|(schema, rel)| crate::catalog_query::is_system_relation(schema, rel) || rel.starts_with("pg_"));
+    let modifying_cte = crate::expr::find_all(&tree, "CommonTableExpr").iter().any(|cte| {
+        cte.pointer("/ctequery/node").and_then(|n| n.as_object()).is_some_and(|n| {
+            n.contains_key("InsertStmt") || n.contains_key("UpdateStmt") || n.contains_key("DeleteStmt")
+        })
+    });
+    if system || modifying_cte {
+        return Ok(());
+    }
     for select in equivalent_selects(node) {
         let Ok(text) = NodeEnum::SelectStmt(Box::new(select)).deparse() else { continue };
-        match crate::ddl::query::analyze(&session.catalog, &schemas, &text) {
+        match crate::ddl::query::analyze(catalog, schemas, &text) {
             Err(mut e) if matches!(e.sqlstate.as_str(), "42703" | "42702" | "42P01") => {
                 // The cursor would point into the rewritten text.
                 e.position = None;
@@ -262,6 +269,27 @@ mod tests {
                 Some("42703 column \"title\" does not exist".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_migration_s_own_dml_gets_the_same_check() {
+        let m = Migration {
+            name: "m".into(),
+            path: "m.sql".into(),
+            sql: format!("{SCHEMA} UPDATE users SET email = lower(email) WHERE statuz = 'x';"),
+            transaction: true,
+        };
+        let r = crate::replay(&[m], &ReplayOptions::default());
+        let e = r.migrations[0].first_error().expect("fails");
+        assert_eq!(e.message.as_deref(), Some("column \"statuz\" does not exist"));
+        // System catalogs are not analysed (a superuser may update them).
+        let sys = Migration {
+            name: "s".into(),
+            path: "s.sql".into(),
+            sql: "UPDATE pg_index SET indisready = false WHERE indexrelid = 0;".into(),
+            transaction: true,
+        };
+        assert!(crate::replay(&[sys], &ReplayOptions::default()).migrations[0].first_error().is_none());
     }
 
     #[test]
