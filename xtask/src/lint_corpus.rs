@@ -3,6 +3,10 @@
 //! `transaction` flag and the corpus' search_path, continuing after a failing migration as the
 //! conformance run does. Prints every finding (tab-separated: corpus, code, location, message)
 //! and a count per corpus and code, for classifying them by hand.
+//!
+//! With `--drift`: instead, each history is compared by `schemasim_engine::drift` with the real
+//! PostgreSQL 17 dump of the same history (`expected/after-up.sql`), which should match the
+//! last step exactly; every difference printed is one the drift report would show wrongly.
 
 use crate::corpus::{self, Corpus};
 use anyhow::{Context, Result};
@@ -15,6 +19,9 @@ pub struct Args {
     /// Only these corpora (default: every history).
     #[arg(long)]
     corpus: Vec<String>,
+    /// Compare each history with its real dump (`expected/after-up.sql`) instead of linting.
+    #[arg(long)]
+    drift: bool,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -46,6 +53,29 @@ pub fn run(args: &Args) -> Result<()> {
                 transaction: m.transaction,
             })
             .collect();
+        if args.drift {
+            let start = session.catalog.clone();
+            let reports = migrations.iter().map(|m| run_migration(&mut session, m)).collect();
+            let replay = schemasim_engine::Replay { migrations: reports, catalog: session.catalog.clone() };
+            let dump_path = root.join(name).join("expected/after-up.sql");
+            let dump =
+                std::fs::read_to_string(&dump_path).with_context(|| format!("reading {}", dump_path.display()))?;
+            let report = schemasim_engine::drift(&replay, &start, &dump);
+            for e in &report.dump_errors {
+                println!("{name}\tdump-error\t{}:{}\t{} {}", e.line, e.column, e.sqlstate, e.message);
+            }
+            for d in &report.differences {
+                println!("{name}\t{:?}\t{}", d.kind, d.object);
+            }
+            eprintln!(
+                "{name}\tdifferences {}\tdump errors {}\tclosest step {} of {}",
+                report.differences.len(),
+                report.dump_errors.len(),
+                report.best_step.step,
+                migrations.len()
+            );
+            continue;
+        }
         let report = schemasim_engine::lint::lint_from(session, &migrations, &options);
         for f in report.active() {
             println!("{name}\t{}\t{}:{}\t{}", f.code, f.path, f.line, f.message);

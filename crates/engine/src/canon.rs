@@ -24,7 +24,7 @@ pub fn catalog(catalog: &Catalog) -> Catalog {
         match rel {
             Relation::Table(t) => {
                 for c in &mut t.columns {
-                    c.default = c.default.as_deref().map(expression);
+                    c.default = c.default.as_deref().map(|d| typed_literal(&c.type_name, &expression(d)));
                     c.generated = c.generated.as_deref().map(expression);
                     c.collation =
                         c.collation.as_deref().map(|s| s.strip_prefix("pg_catalog.").unwrap_or(s).to_string());
@@ -39,11 +39,59 @@ pub fn catalog(catalog: &Catalog) -> Catalog {
                     p.with_check = p.with_check.as_deref().map(expression);
                 }
             }
-            Relation::Index(i) => i.predicate = i.predicate.as_deref().map(expression),
+            Relation::Index(i) => {
+                i.predicate = i.predicate.as_deref().map(expression);
+                i.elements = i.elements.iter().map(|e| index_element(e)).collect();
+            }
             Relation::View(_) | Relation::Sequence(_) => {}
         }
     }
     out
+}
+
+/// A quoted literal default of a boolean or integer column as PostgreSQL stores it: `'f'` is
+/// `false`, `'0'` is `0` (the constant is coerced when the default is stored).
+fn typed_literal(type_name: &str, default: &str) -> String {
+    let Some(inner) = default.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')) else { return default.to_string() };
+    match type_name {
+        "boolean" => match inner.trim().to_lowercase().as_str() {
+            "t" | "true" | "y" | "yes" | "on" | "1" => "true".into(),
+            "f" | "false" | "n" | "no" | "off" | "0" => "false".into(),
+            _ => default.to_string(),
+        },
+        "smallint" | "integer" | "bigint" if inner.trim().parse::<i64>().is_ok() => inner.trim().to_string(),
+        _ => default.to_string(),
+    }
+}
+
+/// An index element (`expr [COLLATE c] [opclass] [ASC|DESC] [NULLS FIRST|LAST]`): the longest
+/// leading part that is an expression in the comparable form, the rest without schema names.
+fn index_element(element: &str) -> String {
+    let words: Vec<&str> = element.split(' ').collect();
+    for cut in (1..=words.len()).rev() {
+        let head = words[..cut].join(" ");
+        if let Some(mut node) = bare_expression(&head) {
+            rewrite(&mut node);
+            let Ok(head) = crate::expr::deparse_expr(&node) else { break };
+            let tail: Vec<&str> = words[cut..].iter().map(|w| w.rsplit('.').next().unwrap_or(w)).collect();
+            return std::iter::once(head.as_str()).chain(tail).collect::<Vec<_>>().join(" ");
+        }
+    }
+    element.to_string()
+}
+
+/// `text` parsed as one expression, without an alias (`f(x) gin_trgm_ops` would read as
+/// `f(x) AS gin_trgm_ops`).
+fn bare_expression(text: &str) -> Option<Node> {
+    let parsed = pg_query::parse(&format!("SELECT {text}")).ok()?;
+    let stmt = parsed.protobuf.stmts.into_iter().next()?.stmt?.node?;
+    let NodeEnum::SelectStmt(select) = stmt else { return None };
+    match select.target_list.as_slice() {
+        [Node { node: Some(NodeEnum::ResTarget(rt)) }] if rt.name.is_empty() && select.from_clause.is_empty() => {
+            rt.val.as_deref().cloned()
+        }
+        _ => None,
+    }
 }
 
 /// One expression in the comparable form (unchanged when it does not parse).
@@ -183,7 +231,20 @@ fn rewrite(node: &mut Node) {
 
 #[cfg(test)]
 mod tests {
-    use super::expression;
+    use super::{expression, index_element, typed_literal};
+
+    #[test]
+    fn index_elements_and_typed_literals() {
+        assert_eq!(
+            index_element("COALESCE(close_time, '9999-12-31 23:59:59') DESC"),
+            index_element("COALESCE(close_time, '9999-12-31 23:59:59'::timestamp) DESC")
+        );
+        assert_eq!(index_element("public.canon(name) public.gin_trgm_ops"), index_element("canon(name) gin_trgm_ops"));
+        assert_ne!(index_element("a DESC"), index_element("a"));
+        assert_eq!(typed_literal("boolean", "'f'"), "false");
+        assert_eq!(typed_literal("integer", "'0'"), "0");
+        assert_eq!(typed_literal("text", "'0'"), "'0'");
+    }
 
     #[test]
     fn written_and_stored_forms_compare_equal() {
