@@ -282,3 +282,16 @@ fn drift_reads_a_dump_with_owners() {
     assert!(out.contains("- missing in production: table core.audit_log  (006_core_audit_log)"), "{out}");
     assert_eq!(out.matches("present  ").count(), 5, "{out}");
 }
+
+#[test]
+fn queries_against_a_production_dump() {
+    let base = examples().join("missing-tables");
+    let (code, out) = schemasim(&[
+        "check",
+        "--queries",
+        base.join("queries/admin_api.sql").to_str().unwrap(),
+        base.join("production.sql").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("5 queries checked against the schema after production: 0 failed"), "{out}");
+}

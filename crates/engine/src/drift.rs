@@ -1,9 +1,8 @@
 //! Drift: a production schema (a plain `pg_dump --schema-only`, with or without `--no-owner`
 //! and `--no-privileges`) compared with what a migration history says the schema is.
 //!
-//! The dump is replayed with the same engine as the migrations (psql's `\restrict` /
-//! `\unrestrict` / `\connect` lines skipped, every statement run even after an error, as psql
-//! without `ON_ERROR_STOP` does), on a database that already has the history's roles (roles are
+//! The dump is replayed with the same engine as the migrations (every statement run even after
+//! an error, as psql without `ON_ERROR_STOP` does), on a database that already has the history's roles (roles are
 //! cluster-wide: `pg_dump` does not dump them, production has them). Both schemas are then
 //! compared object by object with the texts [`crate::diff`] uses, plus grants when the dump has
 //! any (a `--no-privileges` dump says nothing about them).
@@ -118,38 +117,22 @@ pub struct DriftReport {
 /// Replays a plain-format `pg_dump` on a database that has `roles_from`'s roles, continuing after
 /// errors as psql does by default. Returns the schema and the failed statements.
 pub fn load_dump(sql: &str, roles_from: &Catalog) -> (Catalog, Vec<DumpError>) {
-    let sql = without_meta_commands(sql);
     let mut catalog = Catalog::new();
     catalog.roles = roles_from.roles.clone();
     catalog.next_seq = catalog.next_seq.max(roles_from.next_seq);
     let mut session = Session::new(catalog);
     let mut errors = Vec::new();
-    for p in crate::parse::parse_file(&sql) {
+    for p in crate::parse::parse_file(sql) {
         let result = match &p.node {
-            Ok(node) => session.execute(node, p.text(&sql)).0,
+            Ok(node) => session.execute(node, p.text(sql)).0,
             Err(e) => Err(e.clone()),
         };
         if let Err(e) = result {
-            let (line, column) = crate::parse::line_column(&sql, e.position.unwrap_or(p.offset));
+            let (line, column) = crate::parse::line_column(sql, e.position.unwrap_or(p.offset));
             errors.push(DumpError { line, column, sqlstate: e.sqlstate, message: e.message });
         }
     }
     (session.catalog, errors)
-}
-
-/// psql meta-commands pg_dump writes (`\restrict KEY`, `\unrestrict KEY`, `\connect db`) become
-/// comments, so lines and columns stay where they were.
-fn without_meta_commands(sql: &str) -> String {
-    sql.split_inclusive('\n')
-        .map(|line| {
-            let command = line.trim_end().strip_prefix('\\').and_then(|l| l.split_whitespace().next());
-            if matches!(command, Some("restrict" | "unrestrict" | "connect" | "c")) {
-                format!("--{line}")
-            } else {
-                line.to_string()
-            }
-        })
-        .collect()
 }
 
 /// Does the dump grant anything? (`--no-privileges` dumps have no GRANT/REVOKE.)
