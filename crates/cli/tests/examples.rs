@@ -295,3 +295,25 @@ fn queries_against_a_production_dump() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("5 queries checked against the schema after production: 0 failed"), "{out}");
 }
+
+#[test]
+fn drift_compares_grants_when_the_dump_has_them() {
+    // crates/cli/tests/data/grants: a real PostgreSQL 17 dump with privileges (see its README).
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/grants");
+    let (code, out) = schemasim(&[
+        "drift",
+        "--format",
+        "json",
+        "--against",
+        base.join("production.sql").to_str().unwrap(),
+        base.join("migrations").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    assert_eq!(v["grants_compared"], true);
+    let d = v["differences"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{out}");
+    assert_eq!(d[0]["object"], "grants on table public.report_rows");
+    assert_eq!(d[0]["production"], "INSERT, SELECT TO reporting");
+    assert_eq!(d[0]["migration"], "002_report_rows");
+}
