@@ -41,7 +41,7 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
             stmt.if_not_exists = false;
             let scratch = without_table(ctx.before, &qn);
             let differences = compare_as_declared(ctx, scratch, NodeEnum::CreateStmt(stmt), |o| belongs_to(o, &qn));
-            report(&format!("table {qn}"), differences)
+            report(&existing(ctx, "table", &qn), differences)
         }
         NodeEnum::IndexStmt(s) if s.if_not_exists && !s.idxname.is_empty() => {
             let Some(rv) = s.relation.as_ref() else { return Vec::new() };
@@ -56,10 +56,18 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
             scratch.relations.remove(&qn);
             let key = format!("index {qn}");
             let differences = compare_as_declared(ctx, scratch, NodeEnum::IndexStmt(stmt), |o| o == key);
-            report(&format!("index {qn}"), differences)
+            report(&existing(ctx, "index", &qn), differences)
         }
         NodeEnum::AlterTableStmt(_) => add_column_if_not_exists(ctx),
         _ => Vec::new(),
+    }
+}
+
+/// `table public.users (created by 001_create_users)`.
+fn existing(ctx: &StatementCtx<'_>, noun: &str, qn: &QualName) -> String {
+    match ctx.created_by(qn) {
+        Some(m) => format!("{noun} {qn} (created by {m})"),
+        None => format!("{noun} {qn}"),
     }
 }
 
@@ -189,6 +197,7 @@ mod tests {
         let found: Vec<_> = f.iter().filter(|f| f.code == "SS001").collect();
         assert_eq!(found.len(), 1, "{f:?}");
         assert!(found[0].message.contains("column status of table public.users is declared"), "{}", found[0].message);
+        assert!(found[0].message.contains("skips table public.users (created by 001)"), "{}", found[0].message);
         assert!(found[0].message.contains("constraint users_status_check"), "{}", found[0].message);
         // The same definition (column order aside) is no finding.
         let same = "CREATE TABLE IF NOT EXISTS users (email text NOT NULL, id int PRIMARY KEY);";

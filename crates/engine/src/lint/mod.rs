@@ -161,9 +161,22 @@ pub(crate) struct StatementCtx<'a> {
     pub later: &'a [Replayed],
     /// The history (for locating later statements).
     pub migrations: &'a [Migration],
+    /// The statements before this one, in order.
+    pub earlier: &'a [Replayed],
 }
 
 impl StatementCtx<'_> {
+    /// The migration whose statement created the relation `qn` has now (matched by creation
+    /// sequence, so a rename since does not matter).
+    pub fn created_by(&self, qn: &QualName) -> Option<&str> {
+        let seq = self.before.relations.get(qn)?.seq();
+        let made = |c: &Catalog| c.relations.values().any(|r| r.seq() == seq);
+        self.earlier
+            .iter()
+            .find(|s| made(&s.after) && !made(&s.before))
+            .map(|s| self.migrations[s.migration].name.as_str())
+    }
+
     /// `path:line` of a replayed statement.
     pub fn location(&self, s: &Replayed) -> String {
         let m = &self.migrations[s.migration];
@@ -380,6 +393,7 @@ pub fn lint_from(mut session: Session, migrations: &[Migration], options: &Repla
             in_block: s.in_block,
             later: &statements[later_start..],
             migrations,
+            earlier: &statements[..i],
         };
         let preceding = preceding_comments(&m.sql, s.offset);
         let mut codes = ignored_codes(&preceding, "schemasim-ignore");
