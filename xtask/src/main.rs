@@ -3,6 +3,7 @@
 mod bench;
 mod conformance;
 mod corpus;
+mod lint_corpus;
 mod normalize;
 mod pg;
 mod regress;
@@ -26,6 +27,8 @@ enum Command {
     Conformance(conformance::Args),
     /// Run the engine's replay benchmark (criterion, release) and print the medians.
     Bench(bench::Args),
+    /// Run the state-aware lints over the corpus histories and print every finding.
+    LintCorpus(lint_corpus::Args),
     /// Check the engine's fixture expectations (crates/engine/tests/data) against real PostgreSQL 17.
     VerifyFixtures(verify_fixtures::Args),
     /// Install the web toolchain, build the browser app and serve it on http://127.0.0.1:8080.
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::VerifyFixtures(args) => verify_fixtures::run(&args),
         Command::Serve(args) => web::serve(&args),
         Command::E2e(args) => web::e2e(&args),
+        Command::LintCorpus(args) => lint_corpus::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,8 +5,8 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use schemasim_engine::{
-    rollback_check, Catalog, Change, ChangeKind, DownOutcome, Migration, MigrationOutcome, OnError, Outcome, Replay,
-    ReplayOptions, RollbackReport, Step,
+    rollback_check, Catalog, Change, ChangeKind, DownOutcome, DriftItem, DriftKind, DriftReport, EffectStatus,
+    Migration, MigrationOutcome, OnError, Outcome, Replay, ReplayOptions, RollbackReport, Section, Severity, Step,
 };
 use schemasim_layouts::Project;
 use std::path::PathBuf;
@@ -30,6 +30,14 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum AuditFormat {
+    Text,
+    Md,
+    Json,
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum TxMode {
     /// Each migration file in one transaction (Diesel, Flyway, golang-migrate).
     PerFile,
@@ -45,7 +53,7 @@ enum OnErrorArg {
     Continue,
 }
 
-#[derive(clap::Args)]
+#[derive(Clone, clap::Args)]
 struct ReplayArgs {
     #[arg(long, value_enum, default_value = "auto")]
     tx: TxMode,
@@ -92,6 +100,51 @@ enum Command {
         /// The later step.
         #[arg(long)]
         to: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// Check application queries (INSERT/UPDATE/DELETE/SELECT) against the schema at a step.
+    Check {
+        /// The file of queries, one statement each (`;`-separated).
+        #[arg(long)]
+        queries: PathBuf,
+        /// The step whose schema the queries run against (default: the last).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// Audit report of the schema at a step: schemas, tables, FKs and their indexes, indexes,
+    /// enums, constraints, RLS coverage, SECURITY DEFINER functions, triggers.
+    Audit {
+        /// The step to audit (default: the last).
+        #[arg(long)]
+        at: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: AuditFormat,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// State-aware lints: dangerous statements on objects that existed before each migration.
+    Lint {
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Also list findings silenced by schemasim-ignore comments.
+        #[arg(long)]
+        show_suppressed: bool,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
+    /// Compare production (a plain `pg_dump --schema-only`) with the history: what is missing,
+    /// extra or different, the step production matches best, and each migration's effects.
+    Drift {
+        /// The production dump.
+        #[arg(long)]
+        against: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         #[command(flatten)]
@@ -146,6 +199,289 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::RollbackCheck { format, args } => run_rollback_check(format, &args),
         Command::Diff { from, to, format, args } => diff_steps(&from, &to, format, &args),
+        Command::Drift { against, format, args } => run_drift(&against, format, &args),
+        Command::Lint { format, show_suppressed, args } => run_lint(format, show_suppressed, &args),
+        Command::Check { queries, at, format, args } => run_check(&queries, at.as_deref(), format, &args),
+        Command::Audit { at, format, args } => run_audit(at.as_deref(), format, &args),
+    }
+}
+
+fn run_audit(at: Option<&str>, format: AuditFormat, args: &ReplayArgs) -> Result<ExitCode> {
+    let mut args = args.clone();
+    if at.is_some() {
+        args.until = at.map(str::to_string);
+    }
+    let (_, replay) = replay_paths(&args)?;
+    let ran = replay.migrations.iter().filter(|m| m.outcome != MigrationOutcome::Skipped).count();
+    let report = schemasim_engine::audit(&replay.catalog, ran);
+    let step = replay.migrations.last().map_or("(empty database)".to_string(), |m| m.name.clone());
+    let title = format!("schemasim audit: schema after {step}");
+    match format {
+        AuditFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "at": step, "audit": report }))?)
+        }
+        AuditFormat::Text => print!("{}", audit_text(&title, &report.sections())),
+        AuditFormat::Md => print!("{}", audit_markdown(&title, &report.sections())),
+        AuditFormat::Html => print!("{}", audit_html(&title, &report.sections())),
+    }
+    Ok(exit_code(&replay))
+}
+
+fn audit_text(title: &str, sections: &[Section]) -> String {
+    let mut out = format!("{title}\n");
+    for s in sections {
+        out.push_str(&format!("\n== {}\n", s.title));
+        if s.rows.is_empty() {
+            out.push_str("  (none)\n");
+            continue;
+        }
+        let widths: Vec<usize> = (0..s.header.len())
+            .map(|i| {
+                s.rows
+                    .iter()
+                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                    .chain([s.header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| -> String {
+            let padded: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c:<w$}", w = widths.get(i).copied().unwrap_or(0)))
+                .collect();
+            format!("  {}\n", padded.join(" | ").trim_end())
+        };
+        out.push_str(&line(&s.header));
+        out.push_str(&format!("  {}\n", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-")));
+        for r in &s.rows {
+            out.push_str(&line(r));
+        }
+    }
+    out
+}
+
+fn audit_markdown(title: &str, sections: &[Section]) -> String {
+    let cell = |c: &str| c.replace('|', "\\|");
+    let mut out = format!("# {title}\n");
+    for s in sections {
+        out.push_str(&format!("\n## {}\n\n", s.title));
+        if s.rows.is_empty() {
+            out.push_str("(none)\n");
+            continue;
+        }
+        out.push_str(&format!("| {} |\n", s.header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")));
+        out.push_str(&format!("|{}\n", "---|".repeat(s.header.len())));
+        for r in &s.rows {
+            out.push_str(&format!("| {} |\n", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")));
+        }
+    }
+    out
+}
+
+fn audit_html(title: &str, sections: &[Section]) -> String {
+    let esc = |c: &str| c.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{t}</title>\n<style>body{{font-family:sans-serif}}table{{border-collapse:collapse;margin-bottom:1em}}td,th{{border:1px solid #999;padding:2px 6px;text-align:left}}</style></head><body>\n<h1>{t}</h1>\n",
+        t = esc(title)
+    );
+    for s in sections {
+        out.push_str(&format!("<h2>{}</h2>\n", esc(&s.title)));
+        if s.rows.is_empty() {
+            out.push_str("<p>(none)</p>\n");
+            continue;
+        }
+        out.push_str("<table><tr>");
+        for h in &s.header {
+            out.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+        out.push_str("</tr>\n");
+        for r in &s.rows {
+            out.push_str("<tr>");
+            for c in r {
+                out.push_str(&format!("<td>{}</td>", esc(c)));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn run_check(queries: &std::path::Path, at: Option<&str>, format: Format, args: &ReplayArgs) -> Result<ExitCode> {
+    let sql = std::fs::read_to_string(queries).with_context(|| format!("reading {}", queries.display()))?;
+    let mut args = args.clone();
+    if at.is_some() {
+        args.until = at.map(str::to_string);
+    }
+    let (_, replay) = replay_paths(&args)?;
+    let reports = schemasim_engine::check_queries(&replay.catalog, &replay_options(&args), &sql);
+    let step = replay.migrations.last().map_or("(empty database)".to_string(), |m| m.name.clone());
+    let path = queries.display().to_string();
+    match format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "at": step, "queries": reports }))?)
+        }
+        Format::Text => {
+            for m in replay.migrations.iter().filter(|m| m.outcome == MigrationOutcome::Error) {
+                if let Some(e) = m.first_error() {
+                    println!(
+                        "{}:{}:{}: ERROR {} (replay stopped here)",
+                        m.path,
+                        e.line,
+                        e.column,
+                        e.message.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            for r in &reports {
+                let first_line = sql.get(r.offset..r.offset + r.len).and_then(|t| t.lines().next()).unwrap_or("");
+                match r.outcome {
+                    Outcome::Error => {
+                        let (line, column) = r.error_position.unwrap_or((r.line, r.column));
+                        println!(
+                            "{path}:{line}:{column}: ERROR {}: {}",
+                            r.sqlstate.as_deref().unwrap_or(""),
+                            r.message.as_deref().unwrap_or("")
+                        );
+                        println!("    {first_line}");
+                    }
+                    _ => println!("{path}:{}:{}: ok: {first_line}", r.line, r.column),
+                }
+            }
+            let failed = reports.iter().filter(|r| r.outcome == Outcome::Error).count();
+            println!("{} queries checked against the schema after {step}: {failed} failed", reports.len());
+        }
+    }
+    let failed = reports.iter().any(|r| r.outcome == Outcome::Error);
+    Ok(if failed || exit_code(&replay) != ExitCode::SUCCESS { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_lint(format: Format, show_suppressed: bool, args: &ReplayArgs) -> Result<ExitCode> {
+    let project = load_project(&args.paths)?;
+    let mut steps = project.steps.clone();
+    if let Some(spec) = &args.until {
+        let Some(i) = schemasim_layouts::resolve_step(&project, spec) else {
+            bail!("--until {spec}: no migration has that name, version or position");
+        };
+        steps.truncate(i + 1);
+    }
+    let migrations = to_migrations(&steps, args);
+    let report = schemasim_engine::lint(&migrations, &replay_options(args));
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "findings": report.findings,
+                "migrations_linted": report.migrations_linted,
+                "rules": schemasim_engine::rules(),
+            }))?
+        ),
+        Format::Text => {
+            for f in report.findings.iter().filter(|f| show_suppressed || !f.suppressed) {
+                let note = if f.suppressed { " (suppressed)" } else { "" };
+                println!(
+                    "{}:{}:{}: {} {} [{}]{note}: {}",
+                    f.path,
+                    f.line,
+                    f.column,
+                    f.severity.as_str(),
+                    f.code,
+                    f.rule,
+                    f.message
+                );
+            }
+            let count = |s: Severity| report.active().filter(|f| f.severity == s).count();
+            println!(
+                "{} migrations linted: {} errors, {} warnings, {} info, {} suppressed",
+                report.migrations_linted,
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info),
+                report.findings.iter().filter(|f| f.suppressed).count()
+            );
+        }
+    }
+    let failing = report.active().any(|f| f.severity != Severity::Info);
+    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_drift(against: &std::path::Path, format: Format, args: &ReplayArgs) -> Result<ExitCode> {
+    let dump = std::fs::read_to_string(against).with_context(|| format!("reading {}", against.display()))?;
+    let (_, replay) = replay_paths(args)?;
+    let start = schemasim_engine::new_session(&replay_options(args)).catalog;
+    let report = schemasim_engine::drift(&replay, &start, &dump);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print_drift(&report, &against.display().to_string()),
+    }
+    let drifted = !report.differences.is_empty() || !report.dump_errors.is_empty();
+    Ok(if drifted || exit_code(&replay) != ExitCode::SUCCESS { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print_drift_items(items: &[DriftItem], indent: &str) {
+    for i in items {
+        let from = i.migration.as_deref().map(|m| format!("  ({m})")).unwrap_or_default();
+        match i.kind {
+            DriftKind::Missing => {
+                println!("{indent}- missing in production: {}{from}", i.object);
+                println!("{indent}    expected:   {}", one_line(i.expected.as_deref()));
+            }
+            DriftKind::Extra => {
+                println!("{indent}+ only in production: {}{from}", i.object);
+                println!("{indent}    production: {}", one_line(i.production.as_deref()));
+            }
+            DriftKind::Differs => {
+                println!("{indent}~ differs: {}{from}", i.object);
+                println!("{indent}    expected:   {}", one_line(i.expected.as_deref()));
+                println!("{indent}    production: {}", one_line(i.production.as_deref()));
+            }
+        }
+    }
+}
+
+fn print_drift(report: &DriftReport, dump: &str) {
+    for e in &report.dump_errors {
+        println!("{dump}:{}:{}: ERROR {}: {} (not in the compared schema)", e.line, e.column, e.sqlstate, e.message);
+    }
+    println!("{}", report.summary);
+    println!();
+    println!("history's final state vs production: {} differences", report.differences.len());
+    let top: Vec<DriftItem> = schemasim_engine::drift::top_level(&report.differences).into_iter().cloned().collect();
+    print_drift_items(&top, "  ");
+    if top.len() < report.differences.len() {
+        println!("  (and {} columns, constraints... of those tables)", report.differences.len() - top.len());
+    }
+    println!();
+    println!("migrations:");
+    for m in &report.migrations {
+        let status = match m.status {
+            EffectStatus::Present => "present",
+            EffectStatus::Absent => "ABSENT",
+            EffectStatus::Partial => "PARTLY",
+            EffectStatus::NoLastingEffects => "no lasting effects",
+        };
+        println!("  {status:>7}  {}", m.name);
+        for a in schemasim_engine::drift::top_level(&m.absent) {
+            let what = match a.kind {
+                DriftKind::Missing => "missing",
+                DriftKind::Extra => "still present",
+                DriftKind::Differs => "differs",
+            };
+            println!("           {what}: {}", a.object);
+        }
+    }
+    println!();
+    println!(
+        "closest step: {} ({} differences); differences per step: {}",
+        report.best_step.name,
+        report.best_step.differences,
+        report.steps.iter().map(|s| s.differences.to_string()).collect::<Vec<_>>().join(" ")
+    );
+    if !report.grants_compared {
+        println!("grants not compared: the dump has none (--no-privileges)");
     }
 }
 

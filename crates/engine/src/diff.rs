@@ -406,7 +406,7 @@ fn column_text(c: &schemasim_catalog::Column) -> String {
 }
 
 /// Every object of the catalog keyed by its description, with its DDL.
-fn object_texts(catalog: &Catalog) -> BTreeMap<String, String> {
+pub(crate) fn object_texts(catalog: &Catalog) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for s in catalog.schemas.values() {
         out.insert(format!("schema {}", s.name), format!("CREATE SCHEMA {}", quote_ident(&s.name)));

@@ -6,15 +6,20 @@
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 use schemasim_wasm_shim as _;
 
+pub mod app_query;
+pub mod audit;
+mod canon;
 mod catalog_query;
 mod ddl;
 mod deps;
 pub mod diff;
 mod dml;
+pub mod drift;
 pub mod dump;
 mod enum_use;
 mod error;
 mod expr;
+pub mod lint;
 mod naming;
 pub mod parse;
 mod plpgsql;
@@ -27,9 +32,13 @@ mod statement;
 mod types;
 mod volatility;
 
+pub use app_query::check_queries;
+pub use audit::{audit, AuditReport, Section};
 pub use diff::{diff, Change, ChangeKind};
+pub use drift::{drift, DriftItem, DriftKind, DriftReport, EffectStatus, MigrationDrift, StepDistance};
 pub use dump::{dump, object_ddl};
 pub use error::{Notice, PgError, Warning};
+pub use lint::{lint, rules, Finding, LintReport, RuleInfo, Severity};
 pub use rollback::{rollback_check, DownOutcome, RollbackReport, Step};
 pub use schemasim_catalog::Catalog;
 pub use session::Session;

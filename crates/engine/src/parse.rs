@@ -28,6 +28,8 @@ impl ParsedStatement {
 
 /// Parses a whole file into statements.
 pub fn parse_file(sql: &str) -> Vec<ParsedStatement> {
+    let cleaned = without_restrict_lines(sql);
+    let sql = cleaned.as_deref().unwrap_or(sql);
     match parse_protobuf(sql) {
         Some(tree) => {
             let mut statements: Vec<ParsedStatement> =
@@ -37,6 +39,22 @@ pub fn parse_file(sql: &str) -> Vec<ParsedStatement> {
         }
         None => parse_piecewise(sql),
     }
+}
+
+/// `pg_dump` (17.6 and later) brackets its output with the psql meta-commands `\restrict KEY`
+/// and `\unrestrict KEY`, which change nothing in the database. They become comments of the
+/// same length (`--estrict KEY`), so every offset stays where it was; `None` when there is none.
+fn without_restrict_lines(sql: &str) -> Option<String> {
+    let is_meta = |line: &str| line.starts_with("\\restrict ") || line.starts_with("\\unrestrict ");
+    if !sql.split('\n').any(is_meta) {
+        return None;
+    }
+    Some(
+        sql.split('\n')
+            .map(|line| if is_meta(line) { format!("--{}", &line[2..]) } else { line.to_string() })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// PostgreSQL's scanner truncates identifiers longer than 63 bytes and says so in a NOTICE for
@@ -294,6 +312,15 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pg_dump_restrict_lines_are_no_statements() {
+        let sql = "\\restrict abc\nCREATE TABLE a (id int);\n\\unrestrict abc\n";
+        let parsed = parse_file(sql);
+        assert_eq!(parsed.len(), 1);
+        assert!(parsed[0].node.is_ok());
+        assert_eq!(parsed[0].text(sql), "CREATE TABLE a (id int)");
+    }
 
     #[test]
     fn statements_are_located_after_comments() {

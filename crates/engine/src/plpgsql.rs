@@ -1147,6 +1147,7 @@ fn execute_nested(ctx: &mut Ctx<'_>, node: &NodeEnum, text: &str) -> PgResult<()
         source: text,
         in_block: ctx.in_block,
         new_enum_values: &mut *ctx.new_enum_values,
+        check_function_bodies: ctx.check_function_bodies,
     };
     let result = crate::statement::execute(&mut inner, node);
     ctx.catalog = inner.catalog;

@@ -22,6 +22,7 @@ fn run(catalog: &mut Catalog, sql: &str) -> (PgResult<()>, Vec<String>) {
             source: sql,
             in_block: false,
             new_enum_values: &mut enums,
+            check_function_bodies: true,
         };
         result = match &node {
             NodeEnum::CreateRoleStmt(s) => misc::create_role(&mut ctx, s),

@@ -22,6 +22,9 @@ struct Block {
     aborted: bool,
     /// Enum values added in this block: using them before COMMIT is 55P04.
     new_enum_values: Vec<(QualName, String)>,
+    start_check_function_bodies: bool,
+    /// `SET LOCAL check_function_bodies` ran: the setting reverts at COMMIT too.
+    local_check_function_bodies: bool,
 }
 
 /// A connection's state between statements.
@@ -30,6 +33,9 @@ pub struct Session {
     pub catalog: Catalog,
     /// `search_path` entries as set (`"$user"` kept literally).
     pub search_path: Vec<String>,
+    /// The `check_function_bodies` setting (pg_dump's header turns it off): when off, CREATE
+    /// FUNCTION does not validate the body.
+    pub check_function_bodies: bool,
     block: Option<Block>,
 }
 
@@ -57,11 +63,18 @@ pub struct Ctx<'a> {
     pub in_block: bool,
     /// Enum values added earlier in this transaction block.
     pub new_enum_values: &'a mut Vec<(QualName, String)>,
+    /// The session's `check_function_bodies`.
+    pub check_function_bodies: bool,
 }
 
 impl Session {
     pub fn new(catalog: Catalog) -> Self {
-        Session { catalog, search_path: vec!["\"$user\"".into(), "public".into()], block: None }
+        Session {
+            catalog,
+            search_path: vec!["\"$user\"".into(), "public".into()],
+            check_function_bodies: true,
+            block: None,
+        }
     }
 
     pub fn in_block(&self) -> bool {
@@ -77,6 +90,8 @@ impl Session {
                 savepoints: Vec::new(),
                 aborted: false,
                 new_enum_values: Vec::new(),
+                start_check_function_bodies: self.check_function_bodies,
+                local_check_function_bodies: false,
             });
         }
     }
@@ -87,9 +102,16 @@ impl Session {
             Some(block) if block.aborted => {
                 self.catalog = block.start;
                 self.search_path = block.start_search_path;
+                self.check_function_bodies = block.start_check_function_bodies;
                 false
             }
-            _ => true,
+            Some(block) => {
+                if block.local_check_function_bodies {
+                    self.check_function_bodies = block.start_check_function_bodies;
+                }
+                true
+            }
+            None => true,
         }
     }
 
@@ -98,6 +120,7 @@ impl Session {
         if let Some(block) = self.block.take() {
             self.catalog = block.start;
             self.search_path = block.start_search_path;
+            self.check_function_bodies = block.start_check_function_bodies;
         }
     }
 
@@ -124,6 +147,12 @@ impl Session {
                 return (Err(e), effects);
             }
         }
+        if let NodeEnum::VariableSetStmt(set) = node {
+            if set.name == "check_function_bodies" {
+                self.set_check_function_bodies(set, &mut effects);
+                return (Ok(()), effects);
+            }
+        }
         let mut search_path = self.search_path.clone();
         let mut scratch_enum_values = Vec::new();
         let in_block = self.block.is_some();
@@ -139,6 +168,7 @@ impl Session {
             source,
             in_block,
             new_enum_values,
+            check_function_bodies: self.check_function_bodies,
         };
         let result = statement::execute(&mut ctx, node);
         match result {
@@ -154,6 +184,34 @@ impl Session {
                 }
                 (Err(e), effects)
             }
+        }
+    }
+
+    /// `SET [LOCAL] check_function_bodies = on|off`, `RESET` / `SET ... TO DEFAULT` (on).
+    fn set_check_function_bodies(&mut self, set: &pg_query::protobuf::VariableSetStmt, effects: &mut Effects) {
+        use pg_query::protobuf::a_const::Val;
+        // VAR_SET_VALUE = 1; every other kind restores the default.
+        let value = if set.kind == 1 {
+            let text = set.args.iter().find_map(|a| match a.node.as_ref() {
+                Some(NodeEnum::AConst(c)) => match &c.val {
+                    Some(Val::Sval(s)) => Some(s.sval.to_lowercase()),
+                    Some(Val::Boolval(b)) => Some(b.boolval.to_string()),
+                    Some(Val::Ival(i)) => Some(i.ival.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            });
+            !matches!(text.as_deref(), Some("off" | "false" | "0" | "no" | "f" | "n"))
+        } else {
+            true
+        };
+        match (&mut self.block, set.is_local) {
+            (None, true) => effects.notices.push(Notice::warning("SET LOCAL can only be used in transaction blocks")),
+            (Some(block), true) => {
+                block.local_check_function_bodies = true;
+                self.check_function_bodies = value;
+            }
+            (_, false) => self.check_function_bodies = value,
         }
     }
 

@@ -57,8 +57,11 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateSeqStmt(s) => ddl::sequence::create_sequence(ctx, s),
         NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
         NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
-        NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) | NodeEnum::SelectStmt(_) => {
-            dml::check(ctx, node)
+        NodeEnum::SelectStmt(_) => dml::check(ctx, node),
+        // The names in a migration's DML resolve as in an application's ([`crate::app_query`]).
+        NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) => {
+            dml::check(ctx, node)?;
+            crate::app_query::dml_names(&ctx.catalog, &ctx.search_path_schemas(), node)
         }
         NodeEnum::AlterOwnerStmt(_)
         | NodeEnum::AlterDefaultPrivilegesStmt(_)
