@@ -12,6 +12,8 @@ use schemasim_layouts::Project;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod order;
+
 #[derive(Parser)]
 #[command(
     name = "schemasim",
@@ -97,6 +99,19 @@ enum Command {
         #[command(flatten)]
         args: ReplayArgs,
     },
+    /// Dependencies between migrations (what each needs from earlier ones, and why), the
+    /// migrations free to move, adjacent pairs whose swap changes the schema; or, with --try,
+    /// another order replayed and compared with the original.
+    Order {
+        #[arg(long, value_enum, default_value = "text")]
+        format: order::OrderFormat,
+        /// Replay this order instead: migrations (name, version prefix or position) and
+        /// inclusive ranges `A..B` (`..B`, `A..`), comma-separated; a subset leaves the others out.
+        #[arg(long = "try", value_name = "ORDER")]
+        tried: Option<String>,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -146,6 +161,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::RollbackCheck { format, args } => run_rollback_check(format, &args),
         Command::Diff { from, to, format, args } => diff_steps(&from, &to, format, &args),
+        Command::Order { format, tried, args } => order::run(format, tried.as_deref(), &args),
     }
 }
 

@@ -16,6 +16,7 @@ mod enum_use;
 mod error;
 mod expr;
 mod naming;
+pub mod order;
 pub mod parse;
 mod plpgsql;
 mod plpgsql_conditions;
