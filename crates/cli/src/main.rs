@@ -109,6 +109,9 @@ enum Command {
         /// inclusive ranges `A..B` (`..B`, `A..`), comma-separated; a subset leaves the others out.
         #[arg(long = "try", value_name = "ORDER")]
         tried: Option<String>,
+        /// Do not swap adjacent independent pairs (the graph alone).
+        #[arg(long = "no-pairs")]
+        no_pairs: bool,
         #[command(flatten)]
         args: ReplayArgs,
     },
@@ -161,7 +164,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::RollbackCheck { format, args } => run_rollback_check(format, &args),
         Command::Diff { from, to, format, args } => diff_steps(&from, &to, format, &args),
-        Command::Order { format, tried, args } => order::run(format, tried.as_deref(), &args),
+        Command::Order { format, tried, no_pairs, args } => order::run(format, tried.as_deref(), !no_pairs, &args),
     }
 }
 

@@ -18,7 +18,7 @@ pub enum OrderFormat {
     Dot,
 }
 
-pub fn run(format: OrderFormat, tried: Option<&str>, args: &ReplayArgs) -> Result<ExitCode> {
+pub fn run(format: OrderFormat, tried: Option<&str>, swap_pairs: bool, args: &ReplayArgs) -> Result<ExitCode> {
     let project = load_project(&args.paths)?;
     let mut steps = project.steps.clone();
     if let Some(spec) = &args.until {
@@ -46,12 +46,13 @@ pub fn run(format: OrderFormat, tried: Option<&str>, args: &ReplayArgs) -> Resul
     match format {
         OrderFormat::Dot => print!("{}", dot(&graph)),
         OrderFormat::Json | OrderFormat::Text => {
-            let pairs = check_pairs(&base, &migrations, &independent_neighbours(&graph));
+            let pairs =
+                if swap_pairs { check_pairs(&base, &migrations, &independent_neighbours(&graph)) } else { Vec::new() };
             if let OrderFormat::Json = format {
-                let out = serde_json::json!({ "graph": graph, "pairs": pairs });
+                let out = serde_json::json!({ "graph": graph, "pairs": swap_pairs.then_some(&pairs) });
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
-                print_graph(&graph, &migrations, &pairs);
+                print_graph(&graph, &migrations, swap_pairs.then_some(pairs.as_slice()));
             }
         }
     }
@@ -98,7 +99,7 @@ fn parse_order(project: &Project, count: usize, spec: &str) -> Result<Vec<usize>
     Ok(order)
 }
 
-fn print_graph(graph: &DependencyGraph, migrations: &[Migration], pairs: &[PairCheck]) {
+fn print_graph(graph: &DependencyGraph, migrations: &[Migration], pairs: Option<&[PairCheck]>) {
     for (i, m) in graph.migrations.iter().enumerate() {
         let needs: Vec<&str> = {
             let mut v: Vec<usize> = graph.edges.iter().filter(|e| e.to == i).map(|e| e.from).collect();
@@ -126,6 +127,20 @@ fn print_graph(graph: &DependencyGraph, migrations: &[Migration], pairs: &[PairC
     } else {
         println!("free to move (no dependency either way): {}", free.join(", "));
     }
+    if let Some(pairs) = pairs {
+        print_pairs(graph, pairs);
+    }
+    let linked: std::collections::BTreeSet<(usize, usize)> = graph.edges.iter().map(|e| (e.from, e.to)).collect();
+    println!(
+        "{} migrations, {} dependencies between {} pairs, {} free",
+        graph.migrations.len(),
+        graph.edges.len(),
+        linked.len(),
+        free.len()
+    );
+}
+
+fn print_pairs(graph: &DependencyGraph, pairs: &[PairCheck]) {
     let name = |i: usize| graph.migrations[i].name.as_str();
     let same = pairs.iter().filter(|p| p.outcome == PairOutcome::Same).count();
     println!(
@@ -151,14 +166,6 @@ fn print_graph(graph: &DependencyGraph, migrations: &[Migration], pairs: &[PairC
             ),
         }
     }
-    let linked: std::collections::BTreeSet<(usize, usize)> = graph.edges.iter().map(|e| (e.from, e.to)).collect();
-    println!(
-        "{} migrations, {} dependencies between {} pairs, {} free",
-        graph.migrations.len(),
-        graph.edges.len(),
-        linked.len(),
-        free.len()
-    );
 }
 
 fn sign(kind: ChangeKind) -> char {
