@@ -83,6 +83,24 @@ fn types_functions_and_policies() {
 }
 
 #[test]
+fn schemas_roles_and_triggers() {
+    let m = history(&[
+        ("m1", "CREATE SCHEMA core; CREATE ROLE app;"),
+        ("m2", "CREATE TABLE core.t (id int, updated timestamptz); GRANT SELECT ON core.t TO app;"),
+        ("m3", "CREATE FUNCTION core.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"),
+        ("m4", "CREATE TRIGGER t_touch BEFORE UPDATE ON core.t FOR EACH ROW EXECUTE FUNCTION core.touch();"),
+    ]);
+    let g = graph_of(&m);
+    assert_eq!(edge(&g, 0, 1, "schema core").kind, EdgeKind::Uses);
+    assert_eq!(edge(&g, 0, 1, "role app").kind, EdgeKind::Uses);
+    assert_eq!(edge(&g, 1, 3, "table core.t").reason, "m4 creates a trigger on table core.t, created by m2");
+    assert_eq!(
+        edge(&g, 2, 3, "function core.touch()").reason,
+        "m4 creates a trigger executing function core.touch(), created by m3"
+    );
+}
+
+#[test]
 fn a_dropped_object_created_again_depends_on_the_drop() {
     let m = history(&[("m1", "CREATE TABLE t (a int);"), ("m2", "DROP TABLE t;"), ("m3", "CREATE TABLE t (b text);")]);
     let g = graph_of(&m);

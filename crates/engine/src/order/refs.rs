@@ -328,7 +328,7 @@ impl Walk<'_> {
             if key == target_key && value.get("relname").is_some() {
                 continue;
             } else if kind == "CreateTrigStmt" && key == "funcname" {
-                self.function(&names(Some(value)), None, "uses trigger function");
+                self.function(&names(Some(value)), None, "creates a trigger executing");
             } else if matches!(kind, "AlterEnumStmt" | "AlterDomainStmt") && key == "type_name" {
                 let verb = if kind == "AlterEnumStmt" { "adds a value to" } else { "alters" };
                 self.type_name(&names(Some(value)), verb);
@@ -382,7 +382,8 @@ impl Walk<'_> {
         }
         let parts: Vec<String> =
             [schema, str_field(rv, "relname")].into_iter().filter(|s| !s.is_empty()).map(str::to_string).collect();
-        let found = self.lookup(&parts, |qn| self.catalog.relations.get(qn).cloned());
+        let catalog = self.catalog;
+        let found = self.lookup(&parts, |qn| catalog.relations.get(qn));
         let Some((qn, rel)) = found else { return };
         let verb = match target {
             Some((kind, stmt)) => target_verb(kind, stmt),
@@ -391,7 +392,7 @@ impl Walk<'_> {
         if matches!(rel, Relation::Table(_)) {
             self.tables.push(qn);
         }
-        self.push(Id::Seq(rel.seq()), relation_description(&rel), &verb);
+        self.push(Id::Seq(rel.seq()), relation_description(rel), &verb);
     }
 
     fn type_name(&mut self, parts: &[String], verb: &str) {
@@ -401,10 +402,11 @@ impl Walk<'_> {
         if let [schema, _] = parts {
             self.schema(schema);
         }
-        if let Some((_, t)) = self.lookup(parts, |qn| self.catalog.types.get(qn).cloned()) {
+        let catalog = self.catalog;
+        if let Some((_, t)) = self.lookup(parts, |qn| catalog.types.get(qn)) {
             self.push(Id::Seq(t.seq), format!("type {}", t.name), verb);
-        } else if let Some((_, rel)) = self.lookup(parts, |qn| self.catalog.relations.get(qn).cloned()) {
-            self.push(Id::Seq(rel.seq()), relation_description(&rel), verb);
+        } else if let Some((_, rel)) = self.lookup(parts, |qn| catalog.relations.get(qn)) {
+            self.push(Id::Seq(rel.seq()), relation_description(rel), verb);
         }
     }
 
@@ -416,8 +418,9 @@ impl Walk<'_> {
         if let [schema, _] = parts {
             self.schema(schema);
         }
+        let catalog = self.catalog;
         let found = self.lookup(parts, |qn| {
-            let all: Vec<_> = self.catalog.functions.values().filter(|f| &f.key.name == qn).cloned().collect();
+            let all: Vec<_> = catalog.functions.values().filter(|f| &f.key.name == qn).collect();
             (!all.is_empty()).then_some(all)
         });
         let Some((_, all)) = found else { return };
