@@ -36,7 +36,7 @@ pub fn run(format: OrderFormat, tried: Option<&str>, swap_pairs: bool, args: &Re
         let report = try_order(&base, &migrations, &replay, &order, &options);
         match format {
             OrderFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-            OrderFormat::Text => print_try(&report),
+            OrderFormat::Text => print_try(&report, &migrations.iter().map(|m| m.name.clone()).collect::<Vec<_>>()),
             OrderFormat::Dot => bail!("--format dot prints the dependency graph; use text or json with --try"),
         }
         let same = report.failure.is_none() && report.changes.is_empty();
@@ -191,19 +191,48 @@ fn writer(w: Option<&Writer>) -> String {
     }
 }
 
-fn print_try(report: &TryReport) {
-    println!("order tried: {}", report.order.join(", "));
+/// The tried order as runs of the original order: `001..058, 200, 115`.
+fn compact(order: &[String], names: &[String]) -> String {
+    let position = |n: &String| names.iter().position(|x| x == n);
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for p in order.iter().filter_map(position) {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == p => *last = p,
+            _ => runs.push((p, p)),
+        }
+    }
+    let run = |&(a, b): &(usize, usize)| match b - a {
+        0 => names[a].clone(),
+        1 => format!("{}, {}", names[a], names[b]),
+        _ => format!("{}..{}", names[a], names[b]),
+    };
+    runs.iter().map(run).collect::<Vec<_>>().join(", ")
+}
+
+fn print_try(report: &TryReport, names: &[String]) {
+    println!("order tried: {}", compact(&report.order, names));
     if !report.omitted.is_empty() {
         println!("left out: {}", report.omitted.join(", "));
     }
+    if !report.failing_as_before.is_empty() {
+        println!("failing in both orders: {}", report.failing_as_before.join(", "));
+    }
+    if !report.broken.is_empty() {
+        println!("dependencies of the original order this order breaks ({}):", report.broken.len());
+        const SHOWN: usize = 20;
+        for e in report.broken.iter().take(SHOWN) {
+            println!("    {}", e.reason);
+        }
+        if report.broken.len() > SHOWN {
+            println!("    ... and {} more (--format json lists them all)", report.broken.len() - SHOWN);
+        }
+    }
     match &report.failure {
         Some(f) => {
-            let originally = if f.failed_originally {
-                "it fails in the original order too"
-            } else {
-                "it succeeds in the original order"
-            };
-            println!("FAILS at {}:{}:{}: ERROR {}: {} ({originally})", f.path, f.line, f.column, f.sqlstate, f.message);
+            println!(
+                "FAILS at {}:{}:{}: ERROR {}: {} (it succeeds in the original order)",
+                f.path, f.line, f.column, f.sqlstate, f.message
+            );
             if let Some(d) = &f.detail {
                 println!("    DETAIL: {d}");
             }

@@ -79,6 +79,16 @@ fn try_115_after_200_keeps_the_schema_and_shows_the_skipped_statement() {
     let (code, out) = schemasim(&["order", "--try", "..058,200,115", &baseline()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("the schema is the same as in the original order"), "{out}");
+    assert!(
+        out.contains(
+            "order tried: 001_create_users..058_add_user_phone, 200_consolidated_baseline, 115_add_user_status"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("    200_consolidated_baseline re-declares column status of table public.users, created by 115_add_user_status"),
+        "{out}"
+    );
     assert!(out.contains("skipped here (NOTICE: relation \"users\" already exists, skipping)"), "{out}");
     assert!(out.contains("column status of table public.users: here created by 115_add_user_status"), "{out}");
 }

@@ -2,7 +2,7 @@
 //! and explains the first failure or the schema difference from the original order;
 //! [`check_pairs`] swaps pairs of migrations and compares the two schemas.
 
-use super::{refs, walk, Provenance};
+use super::{refs, walk, Edge, Provenance};
 use crate::diff::{diff, order_only, Change};
 use crate::{parse, replay_from, run_migration, Migration, MigrationOutcome, Outcome, Replay, ReplayOptions, Session};
 use schemasim_catalog::{Catalog, Relation};
@@ -52,8 +52,6 @@ pub struct Failure {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    /// Whether the same migration failed in the original order too.
-    pub failed_originally: bool,
     /// The existing objects the statement names, and who wrote them in each order.
     pub names: Vec<NamedObject>,
 }
@@ -99,9 +97,15 @@ pub struct TryReport {
     pub order: Vec<String>,
     /// Migrations of the history left out.
     pub omitted: Vec<String>,
+    /// The first statement that fails in a migration that succeeds in the original order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
-    /// Final schema, original order → tried order (computed when nothing failed).
+    /// Migrations that fail in both orders.
+    pub failing_as_before: Vec<String>,
+    /// Edges of the original order's dependency graph this order breaks: the later migration
+    /// runs without the earlier one (left out), or before it. Indexes are the history's.
+    pub broken: Vec<Edge>,
+    /// Final schema, original order → tried order (computed when nothing new failed).
     pub changes: Vec<ExplainedChange>,
     /// Only column order differs.
     pub order_only: bool,
@@ -120,21 +124,40 @@ pub fn try_order(
 ) -> TryReport {
     let tried_migrations: Vec<Migration> = order.iter().filter_map(|i| migrations.get(*i).cloned()).collect();
     let tried = replay_from(base.clone(), &tried_migrations, options);
-    let (_, original_writers) = walk(&base.catalog, migrations, original, options);
+    let (original_edges, original_writers) = walk(&base.catalog, migrations, original, options);
+    let position = |i: usize| order.iter().position(|o| *o == i);
+    let broken: Vec<Edge> = original_edges
+        .into_iter()
+        .filter(|e| match (position(e.from), position(e.to)) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(f), Some(t)) => f > t,
+        })
+        .collect();
     let (_, tried_writers) = walk(&base.catalog, &tried_migrations, &tried, options);
     let writer = |writers: &HashMap<String, (usize, Provenance)>, names: &[Migration], object: &str| {
         writers.get(&writer_key(object)).map(|(i, p)| Writer { migration: names[*i].name.clone(), provenance: *p })
     };
-    let failure = first_failure(&tried_migrations, &tried).map(|(k, s, mut failure)| {
-        failure.failed_originally = original
-            .migrations
-            .iter()
-            .zip(migrations)
-            .any(|(r, m)| m.name == failure.migration && r.outcome == MigrationOutcome::Error);
+    let failed_originally: Vec<&str> = original
+        .migrations
+        .iter()
+        .zip(migrations)
+        .filter(|(r, _)| r.outcome == MigrationOutcome::Error)
+        .map(|(_, m)| m.name.as_str())
+        .collect();
+    let failing_as_before: Vec<String> = tried
+        .migrations
+        .iter()
+        .zip(&tried_migrations)
+        .filter(|(r, m)| r.outcome == MigrationOutcome::Error && failed_originally.contains(&m.name.as_str()))
+        .map(|(_, m)| m.name.clone())
+        .collect();
+    let failure = first_failure(&tried_migrations, &tried, &failing_as_before).map(|(k, s, mut failure)| {
         let before = statement_before(base, &tried, k, s);
         let parsed = parse::parse_file(&tried_migrations[k].sql);
         if let Some(Ok(node)) = parsed.get(s).map(|p| &p.node) {
             let search_path = crate::new_session(options).search_path;
+            let itself = |w: &Option<Writer>| w.as_ref().is_some_and(|w| w.migration == failure.migration);
             failure.names = refs::references(node, before, &search_path)
                 .into_iter()
                 .map(|r| NamedObject {
@@ -143,6 +166,7 @@ pub fn try_order(
                     object: r.object,
                     verb: r.verb,
                 })
+                .filter(|n| !(itself(&n.tried) && itself(&n.original)))
                 .collect();
         }
         failure
@@ -171,6 +195,8 @@ pub fn try_order(
             .map(|(_, m)| m.name.clone())
             .collect(),
         failure,
+        failing_as_before,
+        broken,
         changes,
         order_only,
         notices: notice_changes(migrations, original, &tried_migrations, &tried),
@@ -250,8 +276,12 @@ fn statement_before<'a>(base: &'a Session, replay: &'a Replay, k: usize, s: usiz
     previous.unwrap_or_else(|| if k == 0 { &base.catalog } else { &replay.migrations[k - 1].catalog_after })
 }
 
-fn first_failure(migrations: &[Migration], replay: &Replay) -> Option<(usize, usize, Failure)> {
+/// The first failing statement, outside the migrations listed in `as_before`.
+fn first_failure(migrations: &[Migration], replay: &Replay, as_before: &[String]) -> Option<(usize, usize, Failure)> {
     replay.migrations.iter().enumerate().find_map(|(k, r)| {
+        if as_before.contains(&migrations[k].name) {
+            return None;
+        }
         let (s, st) = r.statements.iter().enumerate().find(|(_, st)| st.outcome == Outcome::Error)?;
         let (line, column) = st.error_position.unwrap_or((st.line, st.column));
         Some((
@@ -266,7 +296,6 @@ fn first_failure(migrations: &[Migration], replay: &Replay) -> Option<(usize, us
                 message: st.message.clone().unwrap_or_default(),
                 detail: st.detail.clone(),
                 hint: st.hint.clone(),
-                failed_originally: false,
                 names: Vec::new(),
             },
         ))
