@@ -101,6 +101,20 @@ fn schemas_roles_and_triggers() {
 }
 
 #[test]
+fn unqualified_names_follow_set_search_path() {
+    let m = history(&[
+        ("m1", "CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.t (x int); CREATE TABLE b.t (x int);"),
+        ("m2", "SET search_path TO b; ALTER TABLE t ADD COLUMN y int;"),
+        ("m3", "CREATE INDEX ON t (y);"),
+    ]);
+    let g = graph_of(&m);
+    assert!(g.edges.iter().any(|e| (e.from, e.to, e.object.as_str()) == (0, 1, "table b.t")), "{:#?}", g.edges);
+    assert!(!g.edges.iter().any(|e| e.object == "table a.t"), "{:#?}", g.edges);
+    // m2's SET carries over to m3 on the same connection.
+    assert_eq!(edge(&g, 1, 2, "column y of table b.t").kind, EdgeKind::Uses);
+}
+
+#[test]
 fn a_dropped_object_created_again_depends_on_the_drop() {
     let m = history(&[("m1", "CREATE TABLE t (a int);"), ("m2", "DROP TABLE t;"), ("m3", "CREATE TABLE t (b text);")]);
     let g = graph_of(&m);

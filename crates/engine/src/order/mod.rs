@@ -236,8 +236,12 @@ impl<'a> Walker<'a> {
         let writes = report.outcome == MigrationOutcome::Ok || !m.transaction;
         let parsed = parse::parse_file(&m.sql);
         let mut before = before.clone();
+        let search_path_at_start = self.search_path.clone();
         for (p, s) in parsed.iter().zip(&report.statements) {
             let (Outcome::Ok, Some(after), Ok(node)) = (s.outcome, &s.catalog_after, &p.node) else { continue };
+            if let Some(path) = set_search_path(node) {
+                self.search_path = path;
+            }
             let at = (s.line, s.column);
             let touches = if writes { touch::touches(&before, after) } else { Vec::new() };
             for t in &touches {
@@ -256,6 +260,10 @@ impl<'a> Walker<'a> {
                 self.history.record(k, t);
             }
             before = after.clone();
+        }
+        if !writes {
+            // Rolled back, with the settings it made.
+            self.search_path = search_path_at_start;
         }
     }
 
@@ -297,6 +305,32 @@ impl<'a> Walker<'a> {
             self.edge((j, provenance), k, EdgeKind::Uses, &r.object, at, format!("{} {}", r.verb, r.object));
         }
     }
+}
+
+/// The search_path a `SET search_path` / `RESET search_path` statement sets, as the session
+/// does (`ddl::misc::set_variable`).
+fn set_search_path(node: &pg_query::NodeEnum) -> Option<Vec<String>> {
+    use pg_query::protobuf::a_const::Val;
+    let pg_query::NodeEnum::VariableSetStmt(stmt) = node else { return None };
+    if stmt.name != "search_path" {
+        return None;
+    }
+    let values: Vec<String> = stmt
+        .args
+        .iter()
+        .filter_map(|a| match a.node.as_ref() {
+            Some(pg_query::NodeEnum::AConst(c)) => match &c.val {
+                Some(Val::Sval(s)) => Some(s.sval.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    Some(if stmt.kind == 1 {
+        crate::ddl::misc::parse_search_path(&values.join(","))
+    } else {
+        vec!["\"$user\"".into(), "public".into()]
+    })
 }
 
 /// The dependency graph of a replay: `migrations` as replayed into `replay` from `base` (the
