@@ -115,6 +115,26 @@ fn unqualified_names_follow_set_search_path() {
 }
 
 #[test]
+fn a_failing_migration_still_depends_on_what_it_tried_to_change() {
+    let m = history(&[
+        ("m1", "CREATE TABLE t (id int); CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;"),
+        ("m2", "CREATE VIEW v AS SELECT f() AS x;"),
+        ("m3", "ALTER TABLE t RENAME COLUMN id TO id2; DROP FUNCTION f();"),
+        ("m4", "CREATE INDEX ON t (id);"),
+    ]);
+    let options = ReplayOptions { on_error: OnError::Continue, search_path: None };
+    let r = replay(&m, &options);
+    let g = dependency_graph(&Catalog::new(), &m, &r, &options);
+    assert_eq!(g.migrations[2].outcome, schemasim_engine::MigrationOutcome::Error);
+    assert_eq!(edge(&g, 0, 2, "column id2 of table public.t").kind, EdgeKind::Changes);
+    assert_eq!(edge(&g, 0, 2, "function public.f()").reason, "m3 drops function public.f(), created by m1");
+    // m3 was rolled back: m4 indexes the column m1 created, under its old name, and needs
+    // nothing from m3.
+    assert_eq!(edge(&g, 0, 3, "column id of table public.t").kind, EdgeKind::Uses);
+    assert!(!g.edges.iter().any(|e| e.from == 2 && e.to == 3), "{:#?}", g.edges);
+}
+
+#[test]
 fn a_dropped_object_created_again_depends_on_the_drop() {
     let m = history(&[("m1", "CREATE TABLE t (a int);"), ("m2", "DROP TABLE t;"), ("m3", "CREATE TABLE t (b text);")]);
     let g = graph_of(&m);

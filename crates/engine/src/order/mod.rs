@@ -238,12 +238,25 @@ impl<'a> Walker<'a> {
         let mut before = before.clone();
         let search_path_at_start = self.search_path.clone();
         for (p, s) in parsed.iter().zip(&report.statements) {
-            let (Outcome::Ok, Some(after), Ok(node)) = (s.outcome, &s.catalog_after, &p.node) else { continue };
+            let Ok(node) = &p.node else { continue };
+            let at = (s.line, s.column);
+            let after = match (s.outcome, &s.catalog_after) {
+                (Outcome::Ok, Some(after)) => after,
+                (Outcome::Error, _) => {
+                    // What the failing statement tried to use or change.
+                    for r in refs::references(node, &before, &self.search_path) {
+                        self.used(k, &r, at);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
             if let Some(path) = set_search_path(node) {
                 self.search_path = path;
             }
-            let at = (s.line, s.column);
-            let touches = if writes { touch::touches(&before, after) } else { Vec::new() };
+            // A migration that fails and is rolled back still did this before failing: its
+            // edges count, but what it wrote is gone for the migrations after it.
+            let touches = touch::touches(&before, after);
             for t in &touches {
                 self.touched(k, t, at);
             }
@@ -256,8 +269,10 @@ impl<'a> Walker<'a> {
             for r in references.iter().filter(|r| !touched.contains(&r.id)) {
                 self.used(k, r, at);
             }
-            for t in &touches {
-                self.history.record(k, t);
+            if writes {
+                for t in &touches {
+                    self.history.record(k, t);
+                }
             }
             before = after.clone();
         }

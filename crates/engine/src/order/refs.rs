@@ -450,7 +450,15 @@ impl Walk<'_> {
                 if map.contains_key("objname") && map.contains_key("objargs") {
                     let args = map.get("objargs").and_then(Value::as_array).map(Vec::len);
                     let unspecified = map.get("args_unspecified").and_then(Value::as_bool).unwrap_or(false);
-                    self.function(&names(map.get("objname")), if unspecified { None } else { args }, "names");
+                    let verb = match kind {
+                        "DropStmt" => "drops",
+                        "AlterFunctionStmt" | "AlterOwnerStmt" | "AlterObjectSchemaStmt" => "alters",
+                        "RenameStmt" => "renames",
+                        "GrantStmt" => "grants privileges on",
+                        "CommentStmt" => "comments on",
+                        _ => "names",
+                    };
+                    self.function(&names(map.get("objname")), if unspecified { None } else { args }, verb);
                 }
                 if map.contains_key("rolename") && map.contains_key("roletype") {
                     if let Some(r) = self.catalog.roles.get(str_field(value, "rolename")) {
