@@ -12,6 +12,8 @@ use schemasim_layouts::Project;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod order;
+
 #[derive(Parser)]
 #[command(
     name = "schemasim",
@@ -150,6 +152,22 @@ enum Command {
         #[command(flatten)]
         args: ReplayArgs,
     },
+    /// Dependencies between migrations (what each needs from earlier ones, and why), the
+    /// migrations free to move, adjacent pairs whose swap changes the schema; or, with --try,
+    /// another order replayed and compared with the original.
+    Order {
+        #[arg(long, value_enum, default_value = "text")]
+        format: order::OrderFormat,
+        /// Replay this order instead: migrations (name, version prefix or position) and
+        /// inclusive ranges `A..B` (`..B`, `A..`), comma-separated; a subset leaves the others out.
+        #[arg(long = "try", value_name = "ORDER")]
+        tried: Option<String>,
+        /// Do not swap adjacent independent pairs (the graph alone).
+        #[arg(long = "no-pairs")]
+        no_pairs: bool,
+        #[command(flatten)]
+        args: ReplayArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -203,6 +221,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lint { format, show_suppressed, args } => run_lint(format, show_suppressed, &args),
         Command::Check { queries, at, format, args } => run_check(&queries, at.as_deref(), format, &args),
         Command::Audit { at, format, args } => run_audit(at.as_deref(), format, &args),
+        Command::Order { format, tried, no_pairs, args } => order::run(format, tried.as_deref(), !no_pairs, &args),
     }
 }
 

@@ -21,6 +21,7 @@ mod error;
 mod expr;
 pub mod lint;
 mod naming;
+pub mod order;
 pub mod parse;
 mod plpgsql;
 mod plpgsql_conditions;
