@@ -52,7 +52,13 @@ for target in web nodejs; do
   dir="$OUT/$target"
   rm -rf "$dir"
   wasm-bindgen --target "$target" --out-dir "$dir" --out-name "$NAME" "$RAW"
-  wasm-opt "${WASM_OPT_FLAGS[@]}" "$dir/${NAME}_bg.wasm" -o "$dir/${NAME}_bg.wasm"
+  # wasm-opt takes minutes: the targets' modules are usually the same, optimize it once.
+  if [ "$target" = nodejs ] && cmp -s "$dir/${NAME}_bg.wasm" "$OUT/web-unoptimized.wasm"; then
+    cp "$OUT/web/${NAME}_bg.wasm" "$dir/${NAME}_bg.wasm"
+  else
+    [ "$target" = web ] && cp "$dir/${NAME}_bg.wasm" "$OUT/web-unoptimized.wasm"
+    wasm-opt "${WASM_OPT_FLAGS[@]}" "$dir/${NAME}_bg.wasm" -o "$dir/${NAME}_bg.wasm"
+  fi
   scripts/check-wasm-imports.sh "$dir/${NAME}_bg.wasm"
   if [ "$target" = web ]; then type='"type": "module",'; main='"module"'; else type=''; main='"main"'; fi
   cat >"$dir/package.json" <<EOF
