@@ -31,6 +31,9 @@ test_counts=$(awk '/^test result:/ { passed += $4; failed += $6 } END { printf "
 step "browser app: release build (trunk) and end-to-end tests in headless Chromium"
 cargo xtask e2e
 
+step "JavaScript API (crates/wasm): npm packages, wasm-bindgen tests in Node and Chromium"
+scripts/test-wasm-api.sh
+
 # The PostgreSQL oracle listens on 55432 unless something already does (another checkout's
 # server): then on a free port, so two runs on one machine never collide.
 if [ -z "${SCHEMASIM_PG_PORT:-}" ]; then

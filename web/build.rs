@@ -58,6 +58,13 @@ fn main() {
             }
             false => code.push_str("        production_applied: None,\n"),
         }
+        let production = dir.join("production.sql");
+        match production.is_file() {
+            true => {
+                let _ = writeln!(code, "        production: Some({}),", lit(&production));
+            }
+            false => code.push_str("        production: None,\n"),
+        }
         code.push_str("        queries: &[\n");
         for q in queries.iter().filter(|q| q.extension().is_some_and(|e| e == "sql")) {
             let rel = q.strip_prefix(&dir).expect("under the example").display().to_string();

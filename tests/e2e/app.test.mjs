@@ -154,6 +154,44 @@ test('reorder, share link', async () => {
   await context.close();
 });
 
+test('lints, drift and order sandbox tell the skipped-baseline story; audit', async () => {
+  const { context, page, errors } = await openApp();
+  // Lint: the baseline's IF NOT EXISTS skipped a different definition of users.
+  await page.getByTestId('tab-lints').click();
+  await page.getByTestId('lint').filter({ hasText: 'SS001' }).first().waitFor();
+  await shot(page, '08-lints');
+  // Drift: the example's production.sql against the history: 115's effects are absent.
+  await page.getByTestId('tab-drift').click();
+  const summary = await page.getByTestId('drift-summary').innerText();
+  assert.match(summary, /115_add_user_status/);
+  assert.match(summary, /column status of table public\.users is missing/);
+  await shot(page, '09-drift');
+  // Order sandbox: production's order (115 off) against the committed order.
+  await page.getByTestId('tab-order').click();
+  await page.getByTestId('order-sandbox').waitFor();
+  assert.match(await page.getByTestId('order-sandbox').innerText(), /Left out: 115_add_user_status/);
+  // Without 115 the app's INSERT fails, and the edges from 115 are what breaks.
+  assert.match(await page.getByTestId('order-failure').innerText(), /column "status" of relation "users" does not exist/);
+  assert.match(await page.getByTestId('order-sandbox').innerText(), /re-declares column status of table public\.users, created by 115_add_user_status/);
+  await shot(page, '10-order-sandbox');
+  // Move 115 after 200 and switch it on: same schema as committed (the real fix); then back.
+  const m115 = page.locator('[data-testid=migration][data-name*="115"]');
+  await m115.hover();
+  await m115.getByTestId('toggle').click();
+  await page.getByTestId('order-same').or(page.getByTestId('order-changes')).first().waitFor();
+  await page.getByTestId('restore-order').click();
+  await page.getByTestId('order-committed').waitFor();
+  await shot(page, '11-order-committed');
+  // Audit of the audit story.
+  await page.getByTestId('example-select').selectOption('audit');
+  await page.getByTestId('replay-done').waitFor();
+  await page.getByTestId('tab-audit').click();
+  assert.match(await page.getByTestId('audit').innerText(), /Foreign keys without a supporting index|without/i);
+  await shot(page, '12-audit');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('lemmy from the corpus: load and replay time, keystroke latency', { skip: !process.env.SCHEMASIM_CORPUS_TIMING && 'set SCHEMASIM_CORPUS_TIMING=1' }, async () => {
   const { context, page } = await openApp();
   const started = Date.now();
@@ -169,6 +207,6 @@ test('lemmy from the corpus: load and replay time, keystroke latency', { skip: !
   await page.getByTestId('replay-done').waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=statement]')].some((e) => e.textContent.includes('schemasim_latency_probe')));
   console.log(`lemmy: keystroke to preview (last migration edited): ${Date.now() - t0} ms`);
-  await shot(page, '08-lemmy');
+  await shot(page, '13-lemmy');
   await context.close();
 });

@@ -50,6 +50,11 @@ impl Analysis {
         s.catalog_after.as_ref().or_else(|| self.catalog_at(index))
     }
 
+    /// The session before the first migration.
+    pub fn base(&self) -> Option<&Session> {
+        self.states.first().map(|s| s.as_ref())
+    }
+
     /// Forget everything from migration `index` on (it was edited, moved, added or removed).
     pub fn invalidate_from(&mut self, index: usize) {
         self.reports.truncate(index);

@@ -12,6 +12,8 @@ pub struct EmbeddedExample {
     pub production_applied: Option<&'static str>,
     /// The app's own queries, `(path relative to the example, content)`.
     pub queries: &'static [(&'static str, &'static str)],
+    /// `production.sql`: a `pg_dump --schema-only` of production, when the story has one.
+    pub production: Option<&'static str>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
@@ -63,6 +65,7 @@ impl EmbeddedExample {
                     .join(", ")
             ));
         }
+        project.production_dump = self.production.map(str::to_string);
         for (path, sql) in self.queries {
             project.migrations.push(MigrationFile {
                 name: format!("app query: {}", path.rsplit('/').next().unwrap_or(path)),
@@ -72,6 +75,7 @@ impl EmbeddedExample {
                 transaction: true,
                 enabled: true,
             });
+            project.committed.push(format!("app query: {}", path.rsplit('/').next().unwrap_or(path)));
         }
         Ok(project)
     }

@@ -33,6 +33,13 @@ pub struct Project {
     /// Facts about how the project was built (layout detected, files ignored...).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The committed order (migration names, as the layout ordered them): what the order
+    /// sandbox compares the current order and switches with.
+    #[serde(default)]
+    pub committed: Vec<String>,
+    /// A `pg_dump --schema-only` of production, for the Drift panel.
+    #[serde(default)]
+    pub production_dump: Option<String>,
 }
 
 /// The link fragment prefix: `#p=<base64url(deflate(json))>`.
@@ -46,6 +53,8 @@ impl Project {
             on_error: OnError::Stop,
             search_path: None,
             notes: Vec::new(),
+            committed: Vec::new(),
+            production_dump: None,
         }
     }
 
@@ -66,7 +75,30 @@ impl Project {
         if !layout.ignored.is_empty() {
             notes.push(format!("Ignored: {}.", layout.ignored.join(", ")));
         }
-        Project { name: name.into(), migrations, on_error: OnError::Stop, search_path: None, notes }
+        let committed = layout.steps.iter().map(|s| s.name.clone()).collect();
+        Project {
+            name: name.into(),
+            migrations,
+            on_error: OnError::Stop,
+            search_path: None,
+            notes,
+            committed,
+            production_dump: None,
+        }
+    }
+
+    /// The migrations in the committed order (migrations added since go last), with each one's
+    /// index in `self.migrations`.
+    pub fn committed_order(&self) -> Vec<usize> {
+        let mut indexes: Vec<usize> = (0..self.migrations.len()).collect();
+        indexes
+            .sort_by_key(|&i| self.committed.iter().position(|n| *n == self.migrations[i].name).unwrap_or(usize::MAX));
+        indexes
+    }
+
+    /// Whether the current order, with every migration switched on, is the committed one.
+    pub fn is_committed_order(&self) -> bool {
+        self.migrations.iter().all(|m| m.enabled) && self.committed_order().iter().enumerate().all(|(k, &i)| k == i)
     }
 
     pub fn options(&self) -> ReplayOptions {

@@ -14,11 +14,25 @@ pub enum Panel {
     Diff,
     Rollback,
     Diagram,
+    Lints,
+    Audit,
+    Drift,
+    Order,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 6] =
-        [Panel::Problems, Panel::Schema, Panel::Rls, Panel::Diff, Panel::Rollback, Panel::Diagram];
+    pub const ALL: [Panel; 10] = [
+        Panel::Problems,
+        Panel::Schema,
+        Panel::Rls,
+        Panel::Diff,
+        Panel::Rollback,
+        Panel::Diagram,
+        Panel::Lints,
+        Panel::Audit,
+        Panel::Drift,
+        Panel::Order,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -28,6 +42,10 @@ impl Panel {
             Panel::Diff => "Diff",
             Panel::Rollback => "Rollback",
             Panel::Diagram => "Diagram",
+            Panel::Lints => "Lints",
+            Panel::Audit => "Audit",
+            Panel::Drift => "Drift",
+            Panel::Order => "Order",
         }
     }
 }
@@ -107,6 +125,10 @@ pub enum Action {
     RunRollbackCheck,
     SetRollbackTarget(Option<usize>),
     SetStatus(Option<String>),
+    /// The production dump the Drift panel compares with (`None` forgets it).
+    SetProductionDump(Option<String>),
+    /// Back to the committed order with every migration switched on.
+    RestoreCommittedOrder,
 }
 
 impl AppState {
@@ -294,7 +316,10 @@ impl Reducible for AppState {
                 if name.is_empty() || project.migrations.iter().enumerate().any(|(i, m)| i != index && m.name == name) {
                     s.status = Some(format!("A migration needs a unique, non-empty name (\"{name}\")."));
                 } else if let Some(m) = project.migrations.get_mut(index) {
-                    m.name = name;
+                    let old = std::mem::replace(&mut m.name, name.clone());
+                    for c in project.committed.iter_mut().filter(|c| **c == old) {
+                        c.clone_from(&name);
+                    }
                     // The name appears in reports: replay from here so they say the new one.
                     s.project_changed(index);
                 }
@@ -386,6 +411,23 @@ impl Reducible for AppState {
                 s.refresh_preview();
             }
             Action::SetStatus(status) => s.status = status,
+            Action::SetProductionDump(dump) => {
+                Rc::make_mut(&mut s.project).production_dump = dump;
+                s.revision += 1;
+            }
+            Action::RestoreCommittedOrder => {
+                let project = Rc::make_mut(&mut s.project);
+                let order = project.committed_order();
+                let mut migrations: Vec<MigrationFile> =
+                    order.iter().filter_map(|&i| project.migrations.get(i).cloned()).collect();
+                for m in &mut migrations {
+                    m.enabled = true;
+                }
+                project.migrations = migrations;
+                s.editor = None;
+                s.status = Some("Back to the committed order, every migration on.".into());
+                s.project_changed(0);
+            }
         }
         Rc::new(s)
     }

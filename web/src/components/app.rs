@@ -1,5 +1,7 @@
 //! The root: owns the reducer, drives the incremental replay, persists the project.
-use super::{diagram, diff, editor, header, problems, project_list, rls, rollback, schema, timeline};
+use super::{
+    audit, diagram, diff, drift, editor, header, lints, order, problems, project_list, rls, rollback, schema, timeline,
+};
 use crate::examples;
 use crate::project::Project;
 use crate::state::{Action, AppState, Panel};
@@ -110,6 +112,10 @@ pub fn app() -> Html {
         Panel::Diff => html! { <diff::DiffPanel state={state.clone()} /> },
         Panel::Rollback => html! { <rollback::RollbackPanel state={state.clone()} dispatch={dispatch.clone()} /> },
         Panel::Diagram => html! { <diagram::DiagramPanel state={state.clone()} /> },
+        Panel::Lints => html! { <lints::LintsPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+        Panel::Audit => html! { <audit::AuditPanel state={state.clone()} /> },
+        Panel::Drift => html! { <drift::DriftPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+        Panel::Order => html! { <order::OrderPanel state={state.clone()} dispatch={dispatch.clone()} /> },
     };
 
     html! {

@@ -166,3 +166,28 @@ fn moved_index_follows_the_list() {
     assert_eq!(moved_index(3, 0, 2), 3);
     assert_eq!(moved_index(0, 2, 0), 1);
 }
+
+#[test]
+fn the_order_sandbox_compares_with_the_committed_order_and_restores_it() {
+    let state = example(examples::DEFAULT_EXAMPLE);
+    // Production's order, 115 off: not the repository's.
+    assert!(!state.project.is_committed_order());
+    let names: Vec<_> =
+        state.project.committed_order().iter().map(|&i| state.project.migrations[i].name.clone()).collect();
+    assert!(names.iter().position(|n| n.contains("115")) < names.iter().position(|n| n.contains("200")));
+    let index = state.project.migrations.iter().position(|m| m.name.contains("115")).expect("115");
+    let renamed = state.reduce(Action::RenameMigration(index, "115_status".into()));
+    assert!(renamed.project.committed.contains(&"115_status".to_string()), "the committed order follows renames");
+    let state = finish(renamed.reduce(Action::RestoreCommittedOrder));
+    assert!(state.project.is_committed_order());
+    assert!(state.project.migrations.iter().all(|m| m.enabled));
+    assert!(state.problems().iter().all(|p| p.severity != Severity::Error), "{:?}", state.problems());
+}
+
+#[test]
+fn examples_with_a_production_dump_bring_it() {
+    let state = example("drift");
+    assert!(state.project.production_dump.as_deref().is_some_and(|d| d.contains("CREATE TABLE")));
+    let state = state.reduce(Action::SetProductionDump(None));
+    assert!(state.project.production_dump.is_none());
+}
