@@ -79,7 +79,8 @@ pub fn order_panel(props: &Props) -> Html {
             <h3>{ format!("Dependencies in the committed order ({} edges; free to move: {})", graph.edges.len(),
                 if free.is_empty() { "none".to_string() } else { free.iter().map(|&i| graph.migrations[i].name.clone()).collect::<Vec<_>>().join(", ") }) }</h3>
             <ul class="deps">{ for graph.migrations.iter().enumerate().map(|(i, m)| {
-                let edges: Vec<_> = graph.edges.iter().filter(|e| e.from == i).collect();
+                // What this migration needs from earlier ones.
+                let edges: Vec<_> = graph.edges.iter().filter(|e| e.to == i).collect();
                 html! {
                     <li>
                         <strong>{ &m.name }</strong>
