@@ -794,6 +794,7 @@ impl Interp {
         match &node {
             NodeEnum::SelectStmt(select) => {
                 crate::dml::check_relations_of(ctx, &node)?;
+                crate::rows::before_statement(ctx, &node);
                 let rows = self.query(ctx, select)?;
                 if !into {
                     return Err(no_destination());
@@ -1216,7 +1217,8 @@ mod tests {
     #[test]
     fn undecidable_conditions_stop_the_block_with_a_warning() {
         let mut s = Session::default();
-        assert!(run_sql(&mut s, "CREATE TABLE t (a int)").0.is_ok());
+        // Rows written: t's rows are not known any more.
+        assert!(run_sql(&mut s, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)").0.is_ok());
         let (r, e) = run_sql(
             &mut s,
             "DO $$ BEGIN CREATE TABLE before (a int); IF EXISTS (SELECT 1 FROM t WHERE a = 1) THEN \
@@ -1231,7 +1233,7 @@ mod tests {
     #[test]
     fn unknown_rows_and_constructs_are_reported() {
         let mut s = Session::default();
-        assert!(run_sql(&mut s, "CREATE TABLE t (a int)").0.is_ok());
+        assert!(run_sql(&mut s, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)").0.is_ok());
         for (body, expected) in [
             (
                 "DECLARE r record; BEGIN FOR r IN SELECT a FROM t LOOP NULL; END LOOP; END",

@@ -9,6 +9,7 @@ use crate::session::Ctx;
 use pg_query::NodeEnum;
 
 pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
+    crate::rows::before_statement(ctx, node);
     match node {
         NodeEnum::CreateStmt(s) => ddl::table::create_table(ctx, s),
         NodeEnum::AlterTableStmt(s) => ddl::alter::alter_table(ctx, s),

@@ -664,7 +664,17 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             }
         }
         match self.ctx.lookup_relation(schema, name) {
-            Ok(Some(_)) => Ok(None),
+            // A user table's rows are not simulated, except that a table known to be empty
+            // (with its partitions and children) has none.
+            Ok(Some(qn)) => Ok(match self.ctx.catalog.relations.get(&qn) {
+                Some(schemasim_catalog::Relation::Table(t)) if crate::rows::scan_known_empty(self.ctx, Some(rv)) => {
+                    Some(tables::SysTable {
+                        columns: t.columns.iter().map(|c| c.name.clone()).collect(),
+                        rows: Vec::new(),
+                    })
+                }
+                _ => None,
+            }),
             _ => Err(PgError::undefined_table(&crate::session::written(rv))),
         }
     }
@@ -803,6 +813,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     args.push(self.eval(a, sc)?);
                 }
                 let names = names_of(&fc.funcname);
+                if names.last().is_some_and(|n| self.ctx.catalog.functions.keys().any(|k| &k.name.name == n)) {
+                    // A user-defined function is not run: whatever it writes is not known.
+                    self.ctx.catalog.forget_empty_tables();
+                }
                 functions::call(self, &names, args)?
             }
             _ => Value::Unknown,
