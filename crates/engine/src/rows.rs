@@ -16,7 +16,7 @@
 use crate::session::Ctx;
 use pg_query::protobuf::{self, Node, RangeVar};
 use pg_query::NodeEnum;
-use schemasim_catalog::{ConstraintKind, QualName, Relation, Table};
+use schemasim_catalog::{Catalog, ConstraintKind, Function, QualName, Relation, Table, Trigger};
 
 /// Updates the row knowledge for a statement about to run (its changes are discarded with the
 /// catalog if it fails).
@@ -28,7 +28,7 @@ pub fn before_statement(ctx: &mut Ctx<'_>, node: &NodeEnum) {
             calls_user_function
                 || modifying_with(s.with_clause.as_ref())
                 || if inserts_no_rows(ctx, s) {
-                    !changes_quietly(ctx, s.relation.as_ref(), false)
+                    !changes_quietly(ctx, s.relation.as_ref(), Event::Insert)
                 } else {
                     !inserts_into(ctx, s.relation.as_ref())
                 }
@@ -37,12 +37,12 @@ pub fn before_statement(ctx: &mut Ctx<'_>, node: &NodeEnum) {
         NodeEnum::UpdateStmt(s) => {
             calls_user_function
                 || modifying_with(s.with_clause.as_ref())
-                || !changes_quietly(ctx, s.relation.as_ref(), true)
+                || !changes_quietly(ctx, s.relation.as_ref(), Event::Update)
         }
         NodeEnum::DeleteStmt(s) => {
             calls_user_function
                 || modifying_with(s.with_clause.as_ref())
-                || !changes_quietly(ctx, s.relation.as_ref(), false)
+                || !changes_quietly(ctx, s.relation.as_ref(), Event::Delete)
         }
         NodeEnum::SelectStmt(s) => calls_user_function || s.into_clause.is_some() || has_modifying_cte(&tree),
         NodeEnum::CopyStmt(_) => calls_user_function,
@@ -196,7 +196,11 @@ fn item_empty(ctx: &Ctx<'_>, item: &Node, ctes: &[(String, bool)], depth: usize)
 /// defaults or constraints).
 fn inserts_into(ctx: &mut Ctx<'_>, rv: Option<&RangeVar>) -> bool {
     let Some((qn, t)) = target_table(ctx, rv) else { return false };
-    if !t.triggers.is_empty() || t.partition_by.is_some() || !children(ctx, &qn).is_empty() {
+    let writing_triggers = t
+        .triggers
+        .iter()
+        .any(|tr| fires_on(&tr.definition.to_ascii_uppercase(), Event::Insert) && trigger_may_write(ctx, tr));
+    if writing_triggers || t.partition_by.is_some() || !children(ctx, &qn).is_empty() {
         return false;
     }
     if mentions_user_function(ctx, t) {
@@ -208,28 +212,58 @@ fn inserts_into(ctx: &mut Ctx<'_>, rv: Option<&RangeVar>) -> bool {
     true
 }
 
-/// An UPDATE or DELETE adds no rows to its target; `false` when it may write elsewhere:
-/// triggers that fire, foreign-key actions on referencing tables, rows moving between
-/// partitions, a view.
-fn changes_quietly(ctx: &Ctx<'_>, rv: Option<&RangeVar>, update: bool) -> bool {
+/// An UPDATE or DELETE (or an INSERT of no rows) adds no rows to its target; `false` when it
+/// may write elsewhere: triggers on `event` that fire (statement-level ones even for no rows),
+/// foreign-key actions on referencing tables, rows moving between partitions, a view.
+fn changes_quietly(ctx: &Ctx<'_>, rv: Option<&RangeVar>, event: Event) -> bool {
     let Some((qn, t)) = target_table(ctx, rv) else { return false };
     let empty = tree_known_empty(ctx, &qn, 0);
-    let statement_triggers = t.triggers.iter().any(|tr| !tr.definition.to_ascii_uppercase().contains("FOR EACH ROW"));
-    if statement_triggers || (!empty && !t.triggers.is_empty()) {
+    let firing: Vec<String> = t
+        .triggers
+        .iter()
+        .filter(|tr| trigger_may_write(ctx, tr))
+        .map(|tr| tr.definition.to_ascii_uppercase())
+        .filter(|d| fires_on(d, event))
+        .collect();
+    if firing.iter().any(|d| !d.contains("FOR EACH ROW")) || (!empty && !firing.is_empty()) {
         return false;
     }
     if empty {
         return true;
     }
-    if !children(ctx, &qn).is_empty() || (update && mentions_user_function(ctx, t)) {
+    if !children(ctx, &qn).is_empty() || (event == Event::Update && mentions_user_function(ctx, t)) {
         return false;
     }
     !ctx.catalog.relations.values().any(|r| match r {
-        Relation::Table(other) => {
-            other.constraints.iter().any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if fk.ref_table == qn))
-        }
+        Relation::Table(other) => other.constraints.iter().any(|c| match &c.kind {
+            ConstraintKind::ForeignKey(fk) if fk.ref_table == qn => {
+                let action = if event == Event::Update { fk.on_update } else { fk.on_delete };
+                matches!(action, 'c' | 'n' | 'd')
+            }
+            _ => false,
+        }),
         _ => false,
     })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Event {
+    Insert,
+    Update,
+    Delete,
+}
+
+/// Whether a trigger definition (`CREATE TRIGGER name BEFORE INSERT OR UPDATE ON ...`, upper
+/// case) lists `event`: the words before the first ` ON ` (a trigger name containing the word
+/// only makes the answer more cautious).
+fn fires_on(definition: &str, event: Event) -> bool {
+    let word = match event {
+        Event::Insert => "INSERT",
+        Event::Update => "UPDATE",
+        Event::Delete => "DELETE",
+    };
+    let head = definition.split(" ON ").next().unwrap_or(definition);
+    head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).any(|w| w == word)
 }
 
 /// Whether a user-defined function's name followed by `(` appears anywhere in the table's
@@ -237,17 +271,90 @@ fn changes_quietly(ctx: &Ctx<'_>, rv: Option<&RangeVar>, update: bool) -> bool {
 /// functions writing a row may call.
 fn mentions_user_function(ctx: &Ctx<'_>, t: &Table) -> bool {
     let text = serde_json::to_string(t).unwrap_or_default().to_ascii_lowercase();
-    ctx.catalog.functions.keys().any(|k| text.contains(&format!("{}(", k.name.name.to_ascii_lowercase())))
+    ctx.catalog.functions.keys().any(|k| {
+        text.contains(&format!("{}(", k.name.name.to_ascii_lowercase())) && may_write(&ctx.catalog, &k.name.name)
+    })
 }
 
-/// The user-defined functions (by name) a statement calls.
+fn trigger_may_write(ctx: &Ctx<'_>, tr: &Trigger) -> bool {
+    may_write(&ctx.catalog, &tr.function.name)
+}
+
+/// Statement words that write rows (or run code that may).
+const WRITES: &[&str] =
+    &["INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "EXECUTE", "PERFORM", "CALL", "TRUNCATE", "DO", "CREATE", "ALTER"];
+
+/// Whether calling a user-defined function named `name` (any overload) may write rows: its
+/// body (SQL or PL/pgSQL) has a word that writes or runs dynamic code, or calls a user function
+/// that may write. Other languages, and any doubt, answer `true`. `false` for a name no user
+/// function has (built-in functions do not write to user tables).
+pub fn may_write(catalog: &Catalog, name: &str) -> bool {
+    may_write_at(catalog, name, 0)
+}
+
+fn may_write_at(catalog: &Catalog, name: &str, depth: usize) -> bool {
+    catalog
+        .functions
+        .values()
+        .filter(|f| f.key.name.name == name)
+        .any(|f| depth > 16 || body_may_write(catalog, f, depth))
+}
+
+fn body_may_write(catalog: &Catalog, f: &Function, depth: usize) -> bool {
+    let sql = match f.language.as_str() {
+        "sql" => true,
+        "plpgsql" => false,
+        _ => return true,
+    };
+    let Some(body) = function_body(&f.definition) else { return true };
+    let Ok(scan) = pg_query::scan(&body) else { return true };
+    let words: Vec<&str> =
+        scan.tokens.iter().map(|t| body.get(t.start as usize..t.end as usize).unwrap_or("")).collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let upper = w.to_ascii_uppercase();
+        if WRITES.contains(&upper.as_str()) || (sql && upper == "INTO") {
+            return true;
+        }
+        if words.get(i + 1) != Some(&"(") {
+            return false;
+        }
+        let name = match w.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => w.to_ascii_lowercase(),
+        };
+        may_write_at(catalog, &name, depth + 1)
+    })
+}
+
+/// The body of `CREATE FUNCTION ... AS 'body'` (not `BEGIN ATOMIC` bodies).
+fn function_body(definition: &str) -> Option<String> {
+    let parsed = pg_query::parse(definition).ok()?;
+    let Some(NodeEnum::CreateFunctionStmt(stmt)) =
+        parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
+    else {
+        return None;
+    };
+    stmt.options.iter().find_map(|o| match o.node.as_ref() {
+        Some(NodeEnum::DefElem(d)) if d.defname == "as" => match d.arg.as_ref()?.node.as_ref()? {
+            NodeEnum::List(l) if l.items.len() == 1 => match l.items.first()?.node.as_ref()? {
+                NodeEnum::String(s) => Some(s.sval.clone()),
+                _ => None,
+            },
+            NodeEnum::String(s) => Some(s.sval.clone()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The user-defined functions (by name) a statement calls that may write.
 fn user_functions_called(ctx: &Ctx<'_>, tree: &Node) -> Vec<String> {
     crate::expr::find_all(tree, "FuncCall")
         .iter()
         .filter_map(|fc| {
             let names = fc.get("funcname")?.as_array()?;
             let last = names.last()?.pointer("/node/String/sval")?.as_str()?;
-            ctx.catalog.functions.keys().any(|k| k.name.name == last).then(|| last.to_string())
+            may_write(&ctx.catalog, last).then(|| last.to_string())
         })
         .collect()
 }
@@ -300,8 +407,14 @@ mod tests {
         // An aggregate makes a row out of none.
         run_sql(&mut s, "INSERT INTO b SELECT count(*) FROM c");
         assert!(!known_empty(&s, "b") && known_empty(&s, "c"));
-        // A user function may write anywhere.
-        run_sql(&mut s, "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; SELECT f()");
+        // A user function that only reads writes nothing; one that writes (or calls one that
+        // does) may write anywhere.
+        run_sql(&mut s, "CREATE FUNCTION r() RETURNS int LANGUAGE sql AS 'SELECT 1'; SELECT r()");
+        assert!(known_empty(&s, "c"));
+        run_sql(
+            &mut s,
+            "CREATE FUNCTION w() RETURNS int LANGUAGE sql AS 'INSERT INTO a VALUES (1) RETURNING 1';              CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN r() + w(); END'; SELECT f()",
+        );
         assert!(!known_empty(&s, "c"));
     }
 
@@ -311,13 +424,20 @@ mod tests {
         run_sql(
             &mut s,
             "CREATE TABLE a (x int); CREATE TABLE b (x int); \
-             CREATE FUNCTION g() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'; \
+             CREATE FUNCTION g() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO b VALUES (0); RETURN NEW; END'; \
              CREATE TRIGGER tr AFTER INSERT ON a FOR EACH STATEMENT EXECUTE FUNCTION g()",
         );
-        assert!(known_empty(&s, "b"));
+        // Triggers on other events do not fire.
+        run_sql(&mut s, "INSERT INTO b VALUES (1); CREATE TABLE d (x int)");
+        run_sql(&mut s, "CREATE TRIGGER tb BEFORE INSERT OR UPDATE ON b FOR EACH ROW EXECUTE FUNCTION g()");
+        run_sql(&mut s, "DELETE FROM b WHERE x = 1");
+        assert!(known_empty(&s, "d"));
+        run_sql(&mut s, "UPDATE b SET x = 2");
+        assert!(!known_empty(&s, "d"));
+        run_sql(&mut s, "CREATE TABLE e (x int)");
         // A statement-level trigger fires even when no row is inserted.
-        run_sql(&mut s, "INSERT INTO a SELECT x FROM b");
-        assert!(!known_empty(&s, "b"));
+        run_sql(&mut s, "INSERT INTO a SELECT x FROM e");
+        assert!(!known_empty(&s, "e"));
         run_sql(&mut s, "CREATE TABLE c (x int)");
         assert!(known_empty(&s, "c"));
         // The rest of a block that was not simulated may have written rows.

@@ -813,8 +813,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     args.push(self.eval(a, sc)?);
                 }
                 let names = names_of(&fc.funcname);
-                if names.last().is_some_and(|n| self.ctx.catalog.functions.keys().any(|k| &k.name.name == n)) {
-                    // A user-defined function is not run: whatever it writes is not known.
+                if names.last().is_some_and(|n| crate::rows::may_write(&self.ctx.catalog, n)) {
+                    // A user-defined function is not run: whatever it may write is not known.
                     self.ctx.catalog.forget_empty_tables();
                 }
                 functions::call(self, &names, args)?

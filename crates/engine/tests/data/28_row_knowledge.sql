@@ -26,3 +26,31 @@ END $$;
 ALTER TABLE rk_downloads ADD CONSTRAINT rk_downloads_pkey PRIMARY KEY USING INDEX rk_downloads_tmp;
 -- NOTICE: ALTER TABLE / ADD CONSTRAINT USING INDEX will rename index "rk_downloads_tmp" to "rk_downloads_pkey"
 -- ok
+-- Rows written through a trigger whose function only reads: other tables stay empty.
+CREATE TABLE rk_reserved (name text);
+-- ok
+CREATE FUNCTION rk_canon(text) RETURNS text LANGUAGE sql AS $$ SELECT lower($1) $$;
+-- ok
+CREATE FUNCTION rk_not_in_use() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF rk_canon(NEW.name) IN (SELECT rk_canon(num) FROM rk_versions) THEN
+    RAISE EXCEPTION 'in use: %', NEW.name;
+  END IF;
+  RETURN NEW;
+END $$;
+-- ok
+CREATE TRIGGER rk_not_in_use BEFORE INSERT OR UPDATE ON rk_reserved FOR EACH ROW EXECUTE FUNCTION rk_not_in_use();
+-- ok
+INSERT INTO rk_reserved (name) VALUES ('com0'), ('lpt0');
+-- ok
+DELETE FROM rk_reserved WHERE name = 'com0';
+-- ok
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM rk_versions) OR (SELECT count(*) FROM rk_downloads) > 0 THEN
+    RAISE EXCEPTION 'not empty';
+  END IF;
+  RAISE NOTICE 'empty';
+END $$;
+-- NOTICE: empty
+-- ok
