@@ -327,7 +327,7 @@ fn body_may_write(catalog: &Catalog, f: &Function, depth: usize) -> bool {
 }
 
 /// The body of `CREATE FUNCTION ... AS 'body'` (not `BEGIN ATOMIC` bodies).
-fn function_body(definition: &str) -> Option<String> {
+pub fn function_body(definition: &str) -> Option<String> {
     let parsed = pg_query::parse(definition).ok()?;
     let Some(NodeEnum::CreateFunctionStmt(stmt)) =
         parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())

@@ -141,6 +141,11 @@ pub struct Evaluator<'e, 'a> {
 /// large system views).
 const MAX_ROWS: usize = 200_000;
 
+/// Whether an unqualified type name is a built-in type (resolvable in `pg_catalog`).
+pub fn is_builtin_type(name: &str) -> bool {
+    functions::builtin_type(name).is_some()
+}
+
 /// Parses `SELECT <text>` (how PL/pgSQL runs an expression) into its statement.
 pub fn parse_select(text: &str) -> PgResult<SelectStmt> {
     let parsed = pg_query::parse(text).map_err(|e| {
