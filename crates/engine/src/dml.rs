@@ -43,7 +43,8 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 check_insert_values(t, s)?;
             }
-            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            check_insert_query(ctx, s)
         }
         NodeEnum::UpdateStmt(s) => {
             let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
@@ -74,6 +75,27 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             set_config_calls(ctx, select)
         }
         _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),
+    }
+}
+
+/// `INSERT ... SELECT`: the query's names are analysed as a top-level SELECT's are (with the
+/// INSERT's WITH clause, which the query sees).
+fn check_insert_query(ctx: &Ctx<'_>, s: &protobuf::InsertStmt) -> PgResult<()> {
+    let Some(NodeEnum::SelectStmt(select)) = s.select_stmt.as_ref().and_then(|n| n.node.as_ref()) else {
+        return Ok(());
+    };
+    if !select.values_lists.is_empty() {
+        return Ok(());
+    }
+    let mut query = select.clone();
+    match (&s.with_clause, &query.with_clause) {
+        (Some(_), Some(_)) => return Ok(()),
+        (Some(w), None) => query.with_clause = Some(w.clone()),
+        _ => {}
+    }
+    match NodeEnum::SelectStmt(query).deparse() {
+        Ok(text) => check_query_names(ctx, &text),
+        Err(_) => Ok(()),
     }
 }
 
