@@ -67,7 +67,12 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                     }
                 }
             }
-            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            check_with_queries(ctx, s.with_clause.as_ref())
+        }
+        NodeEnum::DeleteStmt(s) => {
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            check_with_queries(ctx, s.with_clause.as_ref())
         }
         NodeEnum::SelectStmt(select) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
@@ -93,6 +98,23 @@ fn check_insert_query(ctx: &Ctx<'_>, s: &protobuf::InsertStmt) -> PgResult<()> {
         (Some(w), None) => query.with_clause = Some(w.clone()),
         _ => {}
     }
+    match NodeEnum::SelectStmt(query).deparse() {
+        Ok(text) => check_query_names(ctx, &text),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The WITH queries of an UPDATE or DELETE are analysed as a SELECT's are (PostgreSQL
+/// analyses every CTE, referenced or not).
+fn check_with_queries(ctx: &Ctx<'_>, with: Option<&protobuf::WithClause>) -> PgResult<()> {
+    let Some(with) = with else { return Ok(()) };
+    let Ok(one) = pg_query::parse("SELECT 1") else { return Ok(()) };
+    let Some(NodeEnum::SelectStmt(mut query)) =
+        one.protobuf.stmts.into_iter().next().and_then(|s| s.stmt).and_then(|s| s.node)
+    else {
+        return Ok(());
+    };
+    query.with_clause = Some(with.clone());
     match NodeEnum::SelectStmt(query).deparse() {
         Ok(text) => check_query_names(ctx, &text),
         Err(_) => Ok(()),
@@ -164,7 +186,8 @@ fn check_insert_values(table: &schemasim_catalog::Table, s: &protobuf::InsertStm
 
 /// Parse analysis of a query: its columns must exist and be unambiguous. Only the name errors
 /// of the analysis are reported (42703 undefined column, 42702 ambiguous column, 42P01 missing
-/// FROM entry); anything else the analysis does not model is left to the server.
+/// FROM entry) and literals that are not labels of the enum column they are compared with
+/// (22P02); anything else the analysis does not model is left to the server.
 /// System columns (`ctid`, `tableoid`...) and data-modifying CTEs are not modelled by the
 /// analysis, so queries using them are not checked.
 pub fn check_query_names(ctx: &Ctx<'_>, text: &str) -> PgResult<()> {
@@ -172,6 +195,8 @@ pub fn check_query_names(ctx: &Ctx<'_>, text: &str) -> PgResult<()> {
     match crate::ddl::query::analyze(&ctx.catalog, &ctx.search_path_schemas(), text) {
         Err(e) if SYSTEM_COLUMNS.iter().any(|c| e.message.contains(c)) => Ok(()),
         Err(e) if matches!(e.sqlstate.as_str(), "42703" | "42702" | "42P01") && !has_modifying_cte(text) => Err(e),
+        // A literal compared with an enum column is read as a label at parse analysis.
+        Err(e) if e.sqlstate == "22P02" && e.message.starts_with("invalid input value for enum ") => Err(e),
         _ => Ok(()),
     }
 }

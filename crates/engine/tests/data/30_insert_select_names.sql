@@ -14,3 +14,17 @@ WITH recent AS (SELECT ap_id FROM ins_sent) INSERT INTO ins_activity (ap_id, pub
 -- ERROR 42703: column "p" does not exist
 INSERT INTO ins_activity (ap_id) SELECT s.ap_id FROM ins_sent s JOIN ins_activity a ON a.ap_id = s.ap_id WHERE a.published_at IS NULL;
 -- ERROR 42703: column a.published_at does not exist
+-- The WITH queries of UPDATE and DELETE are analysed too; a literal compared with an enum column
+-- must be one of its labels, whether or not the table has rows.
+CREATE TYPE ins_mode AS ENUM ('Closed', 'Open');
+-- ok
+CREATE TABLE ins_site (registration_mode ins_mode NOT NULL DEFAULT 'Open', open_registration boolean);
+-- ok
+WITH subquery AS (SELECT registration_mode, CASE WHEN registration_mode = 'closed' THEN FALSE ELSE TRUE END FROM ins_site) UPDATE ins_site SET open_registration = subquery.case FROM subquery;
+-- ERROR 22P02: invalid input value for enum ins_mode: "closed"
+WITH subquery AS (SELECT registration_mode, CASE WHEN registration_mode = 'Closed' THEN FALSE ELSE TRUE END FROM ins_site) UPDATE ins_site SET open_registration = subquery.case FROM subquery;
+-- ok
+SELECT count(*) FROM ins_site WHERE registration_mode = 'open';
+-- ERROR 22P02: invalid input value for enum ins_mode: "open"
+WITH old AS (SELECT ap_id FROM ins_sent WHERE published IS NULL) DELETE FROM ins_sent WHERE ap_id IN (SELECT ap_id FROM old);
+-- ERROR 42703: column "published" does not exist
