@@ -274,6 +274,90 @@ pub(crate) fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<
     Ok(())
 }
 
+/// `CALL proc(args)`: a `LANGUAGE plpgsql` procedure with IN parameters only, whose arguments
+/// the simulator can compute, is run by the PL/pgSQL interpreter (what its body does, like
+/// EXECUTE of computed DDL, happens in the catalog); anything else is reported as not simulated.
+pub fn call(ctx: &mut Ctx<'_>, stmt: &protobuf::CallStmt) -> PgResult<()> {
+    let Some(fc) = stmt.funccall.as_ref() else {
+        ctx.not_simulated("CallStmt: effects of this statement are not simulated");
+        return Ok(());
+    };
+    let names: Vec<String> = fc
+        .funcname
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+            _ => None,
+        })
+        .collect();
+    let written_name = names.join(".");
+    let (schema, name) = match names.as_slice() {
+        [n] => (None, n.clone()),
+        [s, n] => (Some(s.clone()), n.clone()),
+        _ => {
+            ctx.not_simulated(format!("CALL {written_name}: not simulated"));
+            return Ok(());
+        }
+    };
+    let schemas = match &schema {
+        Some(s) => vec![s.clone()],
+        None => ctx.search_path_schemas(),
+    };
+    let nargs = fc.args.len();
+    let found = schemas.iter().find_map(|sc| {
+        let mut candidates = ctx.catalog.functions.values().filter(|f| {
+            f.procedure && f.key.name.schema == *sc && f.key.name.name == name && f.key.arg_types.len() == nargs
+        });
+        candidates.next().map(|f| (f.clone(), candidates.next().is_some()))
+    });
+    let Some((procedure, false)) = found else {
+        ctx.not_simulated(format!("CALL {written_name}: the procedure called is not simulated"));
+        return Ok(());
+    };
+    if procedure.language != "plpgsql" || !only_in_parameters(&procedure.definition, nargs) {
+        ctx.not_simulated(format!(
+            "CALL {written_name}: only LANGUAGE plpgsql procedures with IN parameters are run; not simulated"
+        ));
+        return Ok(());
+    }
+    let mut args = Vec::with_capacity(nargs);
+    for a in &fc.args {
+        let value = match a.node.as_ref() {
+            Some(NodeEnum::NamedArgExpr(_)) => crate::catalog_query::Value::Unknown,
+            _ => {
+                let text = crate::expr::deparse_expr(a)?;
+                let mut state = crate::catalog_query::EvalState::default();
+                crate::catalog_query::Evaluator::new(ctx, &crate::catalog_query::NoVariables, &mut state)
+                    .expression(&text)?
+            }
+        };
+        if value.is_unknown() {
+            ctx.not_simulated(format!("CALL {written_name}: an argument the simulator cannot compute; not simulated"));
+            return Ok(());
+        }
+        args.push(value);
+    }
+    crate::plpgsql::call(ctx, &written_name, &procedure.definition, args)
+}
+
+/// Whether a CREATE PROCEDURE text declares exactly `n` parameters, all IN.
+fn only_in_parameters(definition: &str, n: usize) -> bool {
+    let Ok(parsed) = pg_query::parse(definition) else { return false };
+    let Some(NodeEnum::CreateFunctionStmt(f)) =
+        parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
+    else {
+        return false;
+    };
+    f.parameters.len() == n
+        && f.parameters.iter().all(|p| match p.node.as_ref() {
+            Some(NodeEnum::FunctionParameter(p)) => matches!(
+                protobuf::FunctionParameterMode::try_from(p.mode),
+                Ok(protobuf::FunctionParameterMode::FuncParamIn | protobuf::FunctionParameterMode::FuncParamDefault)
+            ),
+            _ => false,
+        })
+}
+
 /// `DO [LANGUAGE lang] $$ body $$`: PostgreSQL runs the body as an anonymous function in the
 /// statement's transaction. PL/pgSQL bodies are interpreted ([`crate::plpgsql`]); an unhandled
 /// error in the body fails the DO statement with that error. Other languages are reported as

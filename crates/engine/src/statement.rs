@@ -58,6 +58,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateSeqStmt(s) => ddl::sequence::create_sequence(ctx, s),
         NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
         NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
+        NodeEnum::CallStmt(s) => dml::call(ctx, s),
         NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) | NodeEnum::SelectStmt(_) => {
             dml::check(ctx, node)
         }
