@@ -68,11 +68,35 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                 }
             }
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
-            check_with_queries(ctx, s.with_clause.as_ref())
+            let mut values = Vec::new();
+            for t in &s.target_list {
+                let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else { continue };
+                match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                    Some(NodeEnum::SetToDefault(_)) | None => {}
+                    Some(NodeEnum::MultiAssignRef(m)) if m.colno == 1 => values.extend(m.source.as_deref().cloned()),
+                    Some(NodeEnum::MultiAssignRef(_)) => {}
+                    Some(_) => values.extend(rt.val.as_deref().cloned()),
+                }
+            }
+            values.extend(s.returning_list.iter().filter_map(|r| match r.node.as_ref() {
+                Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().cloned(),
+                _ => None,
+            }));
+            let query = DmlQuery { with: s.with_clause.as_ref(), target: s.relation.as_ref(), from: &s.from_clause };
+            check_dml_query(ctx, query, values, s.where_clause.as_deref())
         }
         NodeEnum::DeleteStmt(s) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
-            check_with_queries(ctx, s.with_clause.as_ref())
+            let values = s
+                .returning_list
+                .iter()
+                .filter_map(|r| match r.node.as_ref() {
+                    Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().cloned(),
+                    _ => None,
+                })
+                .collect();
+            let query = DmlQuery { with: s.with_clause.as_ref(), target: s.relation.as_ref(), from: &s.using_clause };
+            check_dml_query(ctx, query, values, s.where_clause.as_deref())
         }
         NodeEnum::SelectStmt(select) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
@@ -104,17 +128,50 @@ fn check_insert_query(ctx: &Ctx<'_>, s: &protobuf::InsertStmt) -> PgResult<()> {
     }
 }
 
-/// The WITH queries of an UPDATE or DELETE are analysed as a SELECT's are (PostgreSQL
-/// analyses every CTE, referenced or not).
-fn check_with_queries(ctx: &Ctx<'_>, with: Option<&protobuf::WithClause>) -> PgResult<()> {
-    let Some(with) = with else { return Ok(()) };
+/// The parts of an UPDATE or DELETE that read like a query's FROM list.
+struct DmlQuery<'q> {
+    with: Option<&'q protobuf::WithClause>,
+    target: Option<&'q protobuf::RangeVar>,
+    from: &'q [protobuf::Node],
+}
+
+/// UPDATE / DELETE: their names resolve as those of `WITH ... SELECT <SET values, RETURNING>
+/// FROM target, <FROM/USING items> WHERE ...` do, and PostgreSQL analyses every CTE, referenced
+/// or not. `WHERE CURRENT OF` is left alone.
+fn check_dml_query(
+    ctx: &Ctx<'_>,
+    q: DmlQuery<'_>,
+    values: Vec<protobuf::Node>,
+    where_clause: Option<&protobuf::Node>,
+) -> PgResult<()> {
+    if where_clause.is_some_and(|w| matches!(w.node, Some(NodeEnum::CurrentOfExpr(_)))) {
+        return Ok(());
+    }
     let Ok(one) = pg_query::parse("SELECT 1") else { return Ok(()) };
     let Some(NodeEnum::SelectStmt(mut query)) =
         one.protobuf.stmts.into_iter().next().and_then(|s| s.stmt).and_then(|s| s.node)
     else {
         return Ok(());
     };
-    query.with_clause = Some(with.clone());
+    query.with_clause = q.with.cloned();
+    if !values.is_empty() {
+        query.target_list = values
+            .into_iter()
+            .map(|v| protobuf::Node {
+                node: Some(NodeEnum::ResTarget(Box::new(protobuf::ResTarget {
+                    val: Some(Box::new(v)),
+                    ..Default::default()
+                }))),
+            })
+            .collect();
+    }
+    if let Some(rv) = q.target {
+        let mut rv = rv.clone();
+        rv.inh = true;
+        query.from_clause.push(protobuf::Node { node: Some(NodeEnum::RangeVar(rv)) });
+    }
+    query.from_clause.extend(q.from.iter().cloned());
+    query.where_clause = where_clause.map(|w| Box::new(w.clone()));
     match NodeEnum::SelectStmt(query).deparse() {
         Ok(text) => check_query_names(ctx, &text),
         Err(_) => Ok(()),

@@ -28,3 +28,17 @@ SELECT count(*) FROM ins_site WHERE registration_mode = 'open';
 -- ERROR 22P02: invalid input value for enum ins_mode: "open"
 WITH old AS (SELECT ap_id FROM ins_sent WHERE published IS NULL) DELETE FROM ins_sent WHERE ap_id IN (SELECT ap_id FROM old);
 -- ERROR 42703: column "published" does not exist
+-- UPDATE SET values (multi-column too), FROM items, WHERE and RETURNING, and DELETE USING/WHERE,
+-- resolve names like a query over the target and the other FROM items.
+UPDATE ins_sent SET (ap_id, published_at) = (SELECT ap_id, published FROM ins_sent LIMIT 1);
+-- ERROR 42703: column "published" does not exist
+UPDATE ins_sent SET ap_id = a.ap_id FROM ins_activity a WHERE a.id = ins_sent.id AND a.published_at IS NULL;
+-- ERROR 42703: column a.published_at does not exist
+UPDATE ins_sent s SET ap_id = s.ap_id || 'x' WHERE s.published_at IS NULL RETURNING s.id, published;
+-- ERROR 42703: column "published" does not exist
+UPDATE ins_sent s SET ap_id = DEFAULT, published_at = a.published FROM ins_activity a WHERE a.id = s.id RETURNING s.id;
+-- ok
+DELETE FROM ins_sent s USING ins_activity a WHERE a.ap_id = s.ap_id AND s.published IS NULL;
+-- ERROR 42703: column s.published does not exist
+DELETE FROM ins_sent s USING ins_activity a WHERE a.ap_id = s.ap_id AND a.published IS NULL RETURNING s.*;
+-- ok
