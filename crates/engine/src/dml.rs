@@ -49,6 +49,25 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::UpdateStmt(s) => {
             let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
             let qn = resolve(ctx, rv)?;
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            let mut values = Vec::new();
+            for t in &s.target_list {
+                let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else { continue };
+                match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                    Some(NodeEnum::SetToDefault(_)) | None => {}
+                    Some(NodeEnum::MultiAssignRef(m)) if m.colno == 1 => values.extend(m.source.as_deref().cloned()),
+                    Some(NodeEnum::MultiAssignRef(_)) => {}
+                    Some(_) => values.extend(rt.val.as_deref().cloned()),
+                }
+            }
+            values.extend(s.returning_list.iter().filter_map(|r| match r.node.as_ref() {
+                Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().cloned(),
+                _ => None,
+            }));
+            let query = DmlQuery { with: s.with_clause.as_ref(), target: s.relation.as_ref(), from: &s.from_clause };
+            // Parse analysis reads FROM, WHERE, RETURNING and the SET values before it looks up
+            // the SET columns (transformUpdateStmt).
+            check_dml_query(ctx, query, values, s.where_clause.as_deref())?;
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 for c in &s.target_list {
                     if let Some(NodeEnum::ResTarget(rt)) = c.node.as_ref() {
@@ -67,23 +86,7 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                     }
                 }
             }
-            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
-            let mut values = Vec::new();
-            for t in &s.target_list {
-                let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else { continue };
-                match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
-                    Some(NodeEnum::SetToDefault(_)) | None => {}
-                    Some(NodeEnum::MultiAssignRef(m)) if m.colno == 1 => values.extend(m.source.as_deref().cloned()),
-                    Some(NodeEnum::MultiAssignRef(_)) => {}
-                    Some(_) => values.extend(rt.val.as_deref().cloned()),
-                }
-            }
-            values.extend(s.returning_list.iter().filter_map(|r| match r.node.as_ref() {
-                Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().cloned(),
-                _ => None,
-            }));
-            let query = DmlQuery { with: s.with_clause.as_ref(), target: s.relation.as_ref(), from: &s.from_clause };
-            check_dml_query(ctx, query, values, s.where_clause.as_deref())
+            Ok(())
         }
         NodeEnum::DeleteStmt(s) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;

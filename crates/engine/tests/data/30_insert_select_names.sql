@@ -42,3 +42,8 @@ DELETE FROM ins_sent s USING ins_activity a WHERE a.ap_id = s.ap_id AND s.publis
 -- ERROR 42703: column s.published does not exist
 DELETE FROM ins_sent s USING ins_activity a WHERE a.ap_id = s.ap_id AND a.published IS NULL RETURNING s.*;
 -- ok
+-- The FROM items and SET values are analysed before the SET columns are looked up.
+UPDATE ins_sent SET published = ls.published FROM (SELECT id, published FROM ins_sent) AS ls WHERE ins_sent.id = ls.id;
+-- ERROR 42703: column "published" does not exist
+UPDATE ins_sent SET published = ls.published_at FROM (SELECT id, published_at FROM ins_sent) AS ls WHERE ins_sent.id = ls.id;
+-- ERROR 42703: column "published" of relation "ins_sent" does not exist
