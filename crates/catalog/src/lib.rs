@@ -164,6 +164,22 @@ mod keyed {
 }
 
 impl Catalog {
+    /// Something may have written rows that the simulator does not track: no table is known to
+    /// be empty any more.
+    pub fn forget_empty_tables(&mut self) {
+        let known: Vec<QualName> = self
+            .relations
+            .iter()
+            .filter(|(_, r)| matches!(r, Relation::Table(t) if t.known_empty))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in known {
+            if let Some(Relation::Table(t)) = self.relations.get_mut(&name) {
+                t.known_empty = false;
+            }
+        }
+    }
+
     /// A fresh database: the `public` schema exists, as in `template0`.
     pub fn new() -> Self {
         let mut catalog = Catalog::default();

@@ -71,6 +71,10 @@ pub struct Table {
     /// Extended statistics objects (`CREATE STATISTICS ... FROM table`).
     #[serde(default)]
     pub ext_statistics: Vec<ExtStatistics>,
+    /// Certainly holds no rows: created by `CREATE TABLE` in this replay and nothing since could
+    /// have written to it (see the engine's `rows.rs`). `false` means the rows are not known.
+    #[serde(default)]
+    pub known_empty: bool,
 }
 
 /// `CREATE STATISTICS name [(kinds)] ON elements FROM table` (pg_statistic_ext).

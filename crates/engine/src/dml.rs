@@ -43,11 +43,31 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 check_insert_values(t, s)?;
             }
-            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            check_insert_query(ctx, s)
         }
         NodeEnum::UpdateStmt(s) => {
             let rv = s.relation.as_ref().ok_or_else(|| PgError::new("42601", "missing table"))?;
             let qn = resolve(ctx, rv)?;
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            let mut values = Vec::new();
+            for t in &s.target_list {
+                let Some(NodeEnum::ResTarget(rt)) = t.node.as_ref() else { continue };
+                match rt.val.as_deref().and_then(|v| v.node.as_ref()) {
+                    Some(NodeEnum::SetToDefault(_)) | None => {}
+                    Some(NodeEnum::MultiAssignRef(m)) if m.colno == 1 => values.extend(m.source.as_deref().cloned()),
+                    Some(NodeEnum::MultiAssignRef(_)) => {}
+                    Some(_) => values.extend(rt.val.as_deref().cloned()),
+                }
+            }
+            values.extend(s.returning_list.iter().filter_map(|r| match r.node.as_ref() {
+                Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().cloned(),
+                _ => None,
+            }));
+            let query = DmlQuery { with: s.with_clause.as_ref(), target: s.relation.as_ref(), from: &s.from_clause };
+            // Parse analysis reads FROM, WHERE, RETURNING and the SET values before it looks up
+            // the SET columns (transformUpdateStmt).
+            check_dml_query(ctx, query, values, s.where_clause.as_deref())?;
             if let Some(Relation::Table(t)) = ctx.catalog.relations.get(&qn) {
                 for c in &s.target_list {
                     if let Some(NodeEnum::ResTarget(rt)) = c.node.as_ref() {
@@ -66,7 +86,20 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
                     }
                 }
             }
-            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })
+            Ok(())
+        }
+        NodeEnum::DeleteStmt(s) => {
+            check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
+            let values = s
+                .returning_list
+                .iter()
+                .filter_map(|r| match r.node.as_ref() {
+                    Some(NodeEnum::ResTarget(rt)) => rt.val.as_deref().cloned(),
+                    _ => None,
+                })
+                .collect();
+            let query = DmlQuery { with: s.with_clause.as_ref(), target: s.relation.as_ref(), from: &s.using_clause };
+            check_dml_query(ctx, query, values, s.where_clause.as_deref())
         }
         NodeEnum::SelectStmt(select) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
@@ -74,6 +107,77 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             set_config_calls(ctx, select)
         }
         _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),
+    }
+}
+
+/// `INSERT ... SELECT`: the query's names are analysed as a top-level SELECT's are (with the
+/// INSERT's WITH clause, which the query sees).
+fn check_insert_query(ctx: &Ctx<'_>, s: &protobuf::InsertStmt) -> PgResult<()> {
+    let Some(NodeEnum::SelectStmt(select)) = s.select_stmt.as_ref().and_then(|n| n.node.as_ref()) else {
+        return Ok(());
+    };
+    if !select.values_lists.is_empty() {
+        return Ok(());
+    }
+    let mut query = select.clone();
+    match (&s.with_clause, &query.with_clause) {
+        (Some(_), Some(_)) => return Ok(()),
+        (Some(w), None) => query.with_clause = Some(w.clone()),
+        _ => {}
+    }
+    match NodeEnum::SelectStmt(query).deparse() {
+        Ok(text) => check_query_names(ctx, &text),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The parts of an UPDATE or DELETE that read like a query's FROM list.
+struct DmlQuery<'q> {
+    with: Option<&'q protobuf::WithClause>,
+    target: Option<&'q protobuf::RangeVar>,
+    from: &'q [protobuf::Node],
+}
+
+/// UPDATE / DELETE: their names resolve as those of `WITH ... SELECT <SET values, RETURNING>
+/// FROM target, <FROM/USING items> WHERE ...` do, and PostgreSQL analyses every CTE, referenced
+/// or not. `WHERE CURRENT OF` is left alone.
+fn check_dml_query(
+    ctx: &Ctx<'_>,
+    q: DmlQuery<'_>,
+    values: Vec<protobuf::Node>,
+    where_clause: Option<&protobuf::Node>,
+) -> PgResult<()> {
+    if where_clause.is_some_and(|w| matches!(w.node, Some(NodeEnum::CurrentOfExpr(_)))) {
+        return Ok(());
+    }
+    let Ok(one) = pg_query::parse("SELECT 1") else { return Ok(()) };
+    let Some(NodeEnum::SelectStmt(mut query)) =
+        one.protobuf.stmts.into_iter().next().and_then(|s| s.stmt).and_then(|s| s.node)
+    else {
+        return Ok(());
+    };
+    query.with_clause = q.with.cloned();
+    if !values.is_empty() {
+        query.target_list = values
+            .into_iter()
+            .map(|v| protobuf::Node {
+                node: Some(NodeEnum::ResTarget(Box::new(protobuf::ResTarget {
+                    val: Some(Box::new(v)),
+                    ..Default::default()
+                }))),
+            })
+            .collect();
+    }
+    if let Some(rv) = q.target {
+        let mut rv = rv.clone();
+        rv.inh = true;
+        query.from_clause.push(protobuf::Node { node: Some(NodeEnum::RangeVar(rv)) });
+    }
+    query.from_clause.extend(q.from.iter().cloned());
+    query.where_clause = where_clause.map(|w| Box::new(w.clone()));
+    match NodeEnum::SelectStmt(query).deparse() {
+        Ok(text) => check_query_names(ctx, &text),
+        Err(_) => Ok(()),
     }
 }
 
@@ -142,7 +246,8 @@ fn check_insert_values(table: &schemasim_catalog::Table, s: &protobuf::InsertStm
 
 /// Parse analysis of a query: its columns must exist and be unambiguous. Only the name errors
 /// of the analysis are reported (42703 undefined column, 42702 ambiguous column, 42P01 missing
-/// FROM entry); anything else the analysis does not model is left to the server.
+/// FROM entry) and literals that are not labels of the enum column they are compared with
+/// (22P02); anything else the analysis does not model is left to the server.
 /// System columns (`ctid`, `tableoid`...) and data-modifying CTEs are not modelled by the
 /// analysis, so queries using them are not checked.
 pub fn check_query_names(ctx: &Ctx<'_>, text: &str) -> PgResult<()> {
@@ -150,6 +255,8 @@ pub fn check_query_names(ctx: &Ctx<'_>, text: &str) -> PgResult<()> {
     match crate::ddl::query::analyze(&ctx.catalog, &ctx.search_path_schemas(), text) {
         Err(e) if SYSTEM_COLUMNS.iter().any(|c| e.message.contains(c)) => Ok(()),
         Err(e) if matches!(e.sqlstate.as_str(), "42703" | "42702" | "42P01") && !has_modifying_cte(text) => Err(e),
+        // A literal compared with an enum column is read as a label at parse analysis.
+        Err(e) if e.sqlstate == "22P02" && e.message.starts_with("invalid input value for enum ") => Err(e),
         _ => Ok(()),
     }
 }
@@ -225,6 +332,90 @@ pub(crate) fn check_relations(ctx: &Ctx<'_>, tree: &protobuf::Node) -> PgResult<
         }
     }
     Ok(())
+}
+
+/// `CALL proc(args)`: a `LANGUAGE plpgsql` procedure with IN parameters only, whose arguments
+/// the simulator can compute, is run by the PL/pgSQL interpreter (what its body does, like
+/// EXECUTE of computed DDL, happens in the catalog); anything else is reported as not simulated.
+pub fn call(ctx: &mut Ctx<'_>, stmt: &protobuf::CallStmt) -> PgResult<()> {
+    let Some(fc) = stmt.funccall.as_ref() else {
+        ctx.not_simulated("CallStmt: effects of this statement are not simulated");
+        return Ok(());
+    };
+    let names: Vec<String> = fc
+        .funcname
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+            _ => None,
+        })
+        .collect();
+    let written_name = names.join(".");
+    let (schema, name) = match names.as_slice() {
+        [n] => (None, n.clone()),
+        [s, n] => (Some(s.clone()), n.clone()),
+        _ => {
+            ctx.not_simulated(format!("CALL {written_name}: not simulated"));
+            return Ok(());
+        }
+    };
+    let schemas = match &schema {
+        Some(s) => vec![s.clone()],
+        None => ctx.search_path_schemas(),
+    };
+    let nargs = fc.args.len();
+    let found = schemas.iter().find_map(|sc| {
+        let mut candidates = ctx.catalog.functions.values().filter(|f| {
+            f.procedure && f.key.name.schema == *sc && f.key.name.name == name && f.key.arg_types.len() == nargs
+        });
+        candidates.next().map(|f| (f.clone(), candidates.next().is_some()))
+    });
+    let Some((procedure, false)) = found else {
+        ctx.not_simulated(format!("CALL {written_name}: the procedure called is not simulated"));
+        return Ok(());
+    };
+    if procedure.language != "plpgsql" || !only_in_parameters(&procedure.definition, nargs) {
+        ctx.not_simulated(format!(
+            "CALL {written_name}: only LANGUAGE plpgsql procedures with IN parameters are run; not simulated"
+        ));
+        return Ok(());
+    }
+    let mut args = Vec::with_capacity(nargs);
+    for a in &fc.args {
+        let value = match a.node.as_ref() {
+            Some(NodeEnum::NamedArgExpr(_)) => crate::catalog_query::Value::Unknown,
+            _ => {
+                let text = crate::expr::deparse_expr(a)?;
+                let mut state = crate::catalog_query::EvalState::default();
+                crate::catalog_query::Evaluator::new(ctx, &crate::catalog_query::NoVariables, &mut state)
+                    .expression(&text)?
+            }
+        };
+        if value.is_unknown() {
+            ctx.not_simulated(format!("CALL {written_name}: an argument the simulator cannot compute; not simulated"));
+            return Ok(());
+        }
+        args.push(value);
+    }
+    crate::plpgsql::call(ctx, &written_name, &procedure.definition, args)
+}
+
+/// Whether a CREATE PROCEDURE text declares exactly `n` parameters, all IN.
+fn only_in_parameters(definition: &str, n: usize) -> bool {
+    let Ok(parsed) = pg_query::parse(definition) else { return false };
+    let Some(NodeEnum::CreateFunctionStmt(f)) =
+        parsed.protobuf.stmts.first().and_then(|s| s.stmt.as_ref()).and_then(|s| s.node.as_ref())
+    else {
+        return false;
+    };
+    f.parameters.len() == n
+        && f.parameters.iter().all(|p| match p.node.as_ref() {
+            Some(NodeEnum::FunctionParameter(p)) => matches!(
+                protobuf::FunctionParameterMode::try_from(p.mode),
+                Ok(protobuf::FunctionParameterMode::FuncParamIn | protobuf::FunctionParameterMode::FuncParamDefault)
+            ),
+            _ => false,
+        })
 }
 
 /// `DO [LANGUAGE lang] $$ body $$`: PostgreSQL runs the body as an anonymous function in the

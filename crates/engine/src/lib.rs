@@ -28,6 +28,7 @@ mod plpgsql_conditions;
 #[cfg(test)]
 mod role_tests;
 pub mod rollback;
+mod rows;
 mod session;
 mod statement;
 mod types;

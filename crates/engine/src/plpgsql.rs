@@ -41,10 +41,54 @@ pub fn run(ctx: &mut Ctx<'_>, body: &str) -> PgResult<()> {
         return Ok(());
     };
     let datums = function.get("datums").and_then(Json::as_array).cloned().unwrap_or_default();
-    let mut interp = Interp::new(&datums, action);
+    let mut interp = Interp::new(&datums, action, 0);
     let result = interp.block(ctx, action);
     if let Some(path) = interp.state.search_path_before_local.take() {
         // set_config(..., true) lasts until the end of the statement's own transaction.
+        *ctx.search_path = path;
+    }
+    match result {
+        Ok(_) => Ok(()),
+        Err(mut e) => {
+            e.position = None;
+            Err(e)
+        }
+    }
+}
+
+thread_local! {
+    /// Procedures being run (CALL inside a procedure nests).
+    static CALL_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Nested CALLs run before the rest is reported as not simulated.
+const MAX_CALL_DEPTH: usize = 16;
+
+/// Runs a `LANGUAGE plpgsql` procedure (`definition`: its CREATE PROCEDURE text) with its IN
+/// parameters set to `args`, as CALL does.
+pub fn call(ctx: &mut Ctx<'_>, name: &str, definition: &str, args: Vec<Value>) -> PgResult<()> {
+    let depth = CALL_DEPTH.with(|d| d.get());
+    if depth >= MAX_CALL_DEPTH {
+        ctx.not_simulated(format!("CALL {name}: calls nested more than {MAX_CALL_DEPTH} deep are not simulated"));
+        return Ok(());
+    }
+    let tree = pg_query::parse_plpgsql(definition).map_err(|e| compile_error(&e.to_string()))?;
+    let function = tree.pointer("/0/PLpgSQL_function");
+    let Some(action) = function.and_then(|f| f.pointer("/action/PLpgSQL_stmt_block")) else {
+        ctx.not_simulated(format!(
+            "CALL {name}: the procedure's PL/pgSQL parse tree has an unexpected shape; not simulated"
+        ));
+        return Ok(());
+    };
+    let datums = function.and_then(|f| f.get("datums")).and_then(Json::as_array).cloned().unwrap_or_default();
+    let mut interp = Interp::new(&datums, action, args.len());
+    for (i, value) in args.into_iter().enumerate() {
+        interp.store(ctx, i, value)?;
+    }
+    CALL_DEPTH.with(|d| d.set(depth + 1));
+    let result = interp.block(ctx, action);
+    CALL_DEPTH.with(|d| d.set(depth));
+    if let Some(path) = interp.state.search_path_before_local.take() {
         *ctx.search_path = path;
     }
     match result {
@@ -111,6 +155,8 @@ struct Interp {
     errors: Vec<PgError>,
     state: EvalState,
     budget: usize,
+    /// The datum of FOUND: after the routine's parameters.
+    found: usize,
 }
 
 fn str_of<'j>(j: &'j Json, key: &str) -> Option<&'j str> {
@@ -160,7 +206,8 @@ fn children(body: &Json) -> Vec<&[Json]> {
 }
 
 impl Interp {
-    fn new(datums: &[Json], action: &Json) -> Self {
+    /// `params`: the routine's parameters, the first datums (none for a DO block).
+    fn new(datums: &[Json], action: &Json, params: usize) -> Self {
         let mut slots = Vec::with_capacity(datums.len());
         for d in datums {
             slots.push(match kind_of(d) {
@@ -186,6 +233,7 @@ impl Interp {
             errors: Vec::new(),
             state: EvalState::default(),
             budget: LOOP_BUDGET,
+            found: params,
         };
         // Loop variables of integer FOR loops are datums of their own, scoped to the loop.
         let mut loops = Vec::new();
@@ -202,7 +250,7 @@ impl Interp {
                 interp.loop_vars.insert(key, i);
                 continue;
             }
-            let is_implicit = i == 0
+            let is_implicit = i <= params
                 || name.starts_with("__Case__Variable_")
                 || (v.get("isconst").and_then(Json::as_bool) == Some(true) && matches!(name, "sqlstate" | "sqlerrm"));
             if is_implicit {
@@ -342,7 +390,7 @@ impl Interp {
     }
 
     fn set_found(&mut self, v: Value) {
-        if let Some(Slot::Var { value, .. }) = self.slots.get_mut(0) {
+        if let Some(Slot::Var { value, .. }) = self.slots.get_mut(self.found) {
             *value = v;
         }
     }
@@ -794,6 +842,7 @@ impl Interp {
         match &node {
             NodeEnum::SelectStmt(select) => {
                 crate::dml::check_relations_of(ctx, &node)?;
+                crate::rows::before_statement(ctx, &node);
                 let rows = self.query(ctx, select)?;
                 if !into {
                     return Err(no_destination());
@@ -1217,7 +1266,8 @@ mod tests {
     #[test]
     fn undecidable_conditions_stop_the_block_with_a_warning() {
         let mut s = Session::default();
-        assert!(run_sql(&mut s, "CREATE TABLE t (a int)").0.is_ok());
+        // Rows written: t's rows are not known any more.
+        assert!(run_sql(&mut s, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)").0.is_ok());
         let (r, e) = run_sql(
             &mut s,
             "DO $$ BEGIN CREATE TABLE before (a int); IF EXISTS (SELECT 1 FROM t WHERE a = 1) THEN \
@@ -1232,7 +1282,7 @@ mod tests {
     #[test]
     fn unknown_rows_and_constructs_are_reported() {
         let mut s = Session::default();
-        assert!(run_sql(&mut s, "CREATE TABLE t (a int)").0.is_ok());
+        assert!(run_sql(&mut s, "CREATE TABLE t (a int); INSERT INTO t VALUES (1)").0.is_ok());
         for (body, expected) in [
             (
                 "DECLARE r record; BEGIN FOR r IN SELECT a FROM t LOOP NULL; END LOOP; END",
@@ -1247,6 +1297,21 @@ mod tests {
             assert!(r.is_ok(), "{body}: {r:?}");
             assert!(e.warnings.iter().any(|w| w.message.contains(expected)), "{body}: {e:?}");
         }
+    }
+
+    #[test]
+    fn recursive_calls_stop_with_a_warning() {
+        let mut s = Session::default();
+        let (r, _) = run_sql(
+            &mut s,
+            "CREATE PROCEDURE p(n int) LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('CREATE TABLE t%s (a int)', n); \
+             EXECUTE format('CALL p(%s)', n + 1); END $$",
+        );
+        assert!(r.is_ok(), "{r:?}");
+        let (r, e) = run_sql(&mut s, "CALL p(1)");
+        assert!(r.is_ok(), "{r:?}");
+        assert!(e.warnings.iter().any(|w| w.message.contains("nested more than")), "{e:?}");
+        assert!(has_table(&s, "t1") && has_table(&s, "t16") && !has_table(&s, "t17"));
     }
 
     #[test]

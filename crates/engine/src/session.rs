@@ -365,6 +365,8 @@ impl Ctx<'_> {
 
     /// Records a located warning: something PostgreSQL does that the simulator does not model.
     pub fn not_simulated(&mut self, message: impl Into<String>) {
+        // What was not simulated may have written rows.
+        self.catalog.forget_empty_tables();
         self.effects.warnings.push(Warning { message: message.into() });
     }
 }

@@ -9,6 +9,7 @@ use crate::session::Ctx;
 use pg_query::NodeEnum;
 
 pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
+    crate::rows::before_statement(ctx, node);
     match node {
         NodeEnum::CreateStmt(s) => ddl::table::create_table(ctx, s),
         NodeEnum::AlterTableStmt(s) => ddl::alter::alter_table(ctx, s),
@@ -57,6 +58,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::CreateSeqStmt(s) => ddl::sequence::create_sequence(ctx, s),
         NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
         NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
+        NodeEnum::CallStmt(s) => dml::call(ctx, s),
         NodeEnum::SelectStmt(_) => dml::check(ctx, node),
         // The names in a migration's DML resolve as in an application's ([`crate::app_query`]).
         NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) => {

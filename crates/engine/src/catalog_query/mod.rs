@@ -141,6 +141,11 @@ pub struct Evaluator<'e, 'a> {
 /// large system views).
 const MAX_ROWS: usize = 200_000;
 
+/// Whether an unqualified type name is a built-in type (resolvable in `pg_catalog`).
+pub fn is_builtin_type(name: &str) -> bool {
+    functions::builtin_type(name).is_some()
+}
+
 /// Parses `SELECT <text>` (how PL/pgSQL runs an expression) into its statement.
 pub fn parse_select(text: &str) -> PgResult<SelectStmt> {
     let parsed = pg_query::parse(text).map_err(|e| {
@@ -664,7 +669,17 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             }
         }
         match self.ctx.lookup_relation(schema, name) {
-            Ok(Some(_)) => Ok(None),
+            // A user table's rows are not simulated, except that a table known to be empty
+            // (with its partitions and children) has none.
+            Ok(Some(qn)) => Ok(match self.ctx.catalog.relations.get(&qn) {
+                Some(schemasim_catalog::Relation::Table(t)) if crate::rows::scan_known_empty(self.ctx, Some(rv)) => {
+                    Some(tables::SysTable {
+                        columns: t.columns.iter().map(|c| c.name.clone()).collect(),
+                        rows: Vec::new(),
+                    })
+                }
+                _ => None,
+            }),
             _ => Err(PgError::undefined_table(&crate::session::written(rv))),
         }
     }
@@ -803,6 +818,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     args.push(self.eval(a, sc)?);
                 }
                 let names = names_of(&fc.funcname);
+                if names.last().is_some_and(|n| crate::rows::may_write(&self.ctx.catalog, n)) {
+                    // A user-defined function is not run: whatever it may write is not known.
+                    self.ctx.catalog.forget_empty_tables();
+                }
                 functions::call(self, &names, args)?
             }
             _ => Value::Unknown,

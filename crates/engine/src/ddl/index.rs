@@ -11,6 +11,61 @@ use pg_query::protobuf::{self, SortByDir, SortByNulls};
 use pg_query::NodeEnum;
 use schemasim_catalog::{quote_ident, Index, QualName, Relation};
 
+/// PostgreSQL 17 builds an index with `search_path` restricted to `pg_catalog, pg_temp`
+/// (DefineIndex calls RestrictSearchPath) and checks its expressions' mutability after
+/// planning, which inlines `LANGUAGE sql` functions: the planner parses the body of a function
+/// called there (an `AS '...'` body; a `BEGIN ATOMIC`/`RETURN` body is stored resolved) unless
+/// it is SECURITY DEFINER, has a SET clause, or returns a set or `record`. A cast to a user type
+/// written without its schema in such a body then fails: `type "t" does not exist`. Calls whose
+/// function is not certain (overloads with the same argument count) are left alone.
+fn check_inlined_bodies(catalog: &schemasim_catalog::Catalog, e: &protobuf::Node) -> PgResult<()> {
+    for call in expr::find_all(e, "FuncCall") {
+        let names: Vec<&str> = call
+            .get("funcname")
+            .and_then(|n| n.as_array())
+            .map(|a| a.iter().filter_map(|n| n.pointer("/node/String/sval")?.as_str()).collect())
+            .unwrap_or_default();
+        let nargs = call.get("args").and_then(|a| a.as_array()).map_or(0, Vec::len);
+        let (schema, name) = match names.as_slice() {
+            [n] => (None, *n),
+            [s, n] => (Some(*s), *n),
+            _ => continue,
+        };
+        let mut candidates = catalog.functions.values().filter(|f| {
+            f.key.name.name == name && schema.is_none_or(|s| f.key.name.schema == s) && f.key.arg_types.len() == nargs
+        });
+        let (Some(f), None) = (candidates.next(), candidates.next()) else { continue };
+        let returns = f.returns.as_deref().unwrap_or("").to_ascii_lowercase();
+        if f.language != "sql"
+            || f.procedure
+            || f.security_definer
+            || !f.config.is_empty()
+            || returns.starts_with("setof")
+            || returns.starts_with("table")
+            || returns == "record"
+        {
+            continue;
+        }
+        let Some(body) = crate::rows::function_body(&f.definition) else { continue };
+        let Ok(parsed) = pg_query::parse(&body) else { continue };
+        let [stmt] = parsed.protobuf.stmts.as_slice() else { continue };
+        let Some(tree) = stmt.stmt.as_deref() else { continue };
+        for cast in expr::find_all(tree, "TypeCast") {
+            let type_names: Vec<&str> = cast
+                .pointer("/type_name/names")
+                .and_then(|n| n.as_array())
+                .map(|a| a.iter().filter_map(|n| n.pointer("/node/String/sval")?.as_str()).collect())
+                .unwrap_or_default();
+            let [type_name] = type_names.as_slice() else { continue };
+            let user_type = catalog.types.keys().any(|q| q.name == *type_name && q.schema != "pg_catalog");
+            if user_type && !crate::catalog_query::is_builtin_type(type_name) {
+                return Err(PgError::undefined_type(type_name));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One index key as SQL text: `email`, `(lower(email))`, `created_at DESC NULLS LAST`.
 pub fn index_elem_text(elem: &protobuf::IndexElem) -> PgResult<String> {
     let mut text = if !elem.name.is_empty() {
@@ -83,6 +138,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                 }
             }
             expr::check_no_aggregates(x, "index expressions")?;
+            check_inlined_bodies(&ctx.catalog, x)?;
             if !crate::volatility::is_immutable(&ctx.catalog, &table, x) {
                 return Err(PgError::new("42P17", "functions in index expression must be marked IMMUTABLE"));
             }
@@ -108,6 +164,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
                 }
             }
             expr::check_no_aggregates(w, "index predicates")?;
+            check_inlined_bodies(&ctx.catalog, w)?;
             if !crate::volatility::is_immutable(&ctx.catalog, &table, w) {
                 return Err(PgError::new("42P17", "functions in index predicate must be marked IMMUTABLE"));
             }

@@ -36,7 +36,8 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
         return Err(PgError::duplicate_relation(&rv.relname));
     }
     let seq = ctx.catalog.allocate_seq();
-    let mut table = Table { name: name.clone(), seq, persistence, ..Default::default() };
+    // A new table has no rows (`rows.rs`).
+    let mut table = Table { name: name.clone(), seq, persistence, known_empty: true, ..Default::default() };
     let mut pending: Vec<PendingConstraint> = Vec::new();
     let mut serials: Vec<(String, String)> = Vec::new();
 
