@@ -193,6 +193,24 @@ test('lints, drift and order sandbox tell the skipped-baseline story; audit', as
   await context.close();
 });
 
+test('missing-tables and drift stories: the app query error and production drift', async () => {
+  const { context, page, errors } = await openApp();
+  await page.getByTestId('example-select').selectOption('missing-tables');
+  await page.getByTestId('replay-done').waitFor();
+  assert.ok((await problemMessages(page)).includes('relation "user_invitations" does not exist'));
+  await page.getByTestId('tab-drift').click();
+  assert.match(await page.getByTestId('drift-summary').innerText(), /table public\.user_invitations exists only in production/);
+  await shot(page, '14-missing-tables-drift');
+  await page.getByTestId('example-select').selectOption('drift');
+  await page.getByTestId('replay-done').waitFor();
+  await page.getByTestId('tab-drift').click();
+  assert.match(await page.getByTestId('drift-summary').innerText(), /production = state after 004_create_projects/);
+  assert.match(await page.getByTestId('drift').innerText(), /PARTLY/);
+  await shot(page, '15-drift');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('lemmy from the corpus: load and replay time, keystroke latency', { skip: !process.env.SCHEMASIM_CORPUS_TIMING && 'set SCHEMASIM_CORPUS_TIMING=1' }, async () => {
   const { context, page } = await openApp();
   const started = Date.now();
