@@ -244,6 +244,9 @@ fn check_insert_values(table: &schemasim_catalog::Table, s: &protobuf::InsertStm
     Ok(())
 }
 
+/// System columns every table has; the name analysis does not model them.
+pub(crate) const SYSTEM_COLUMNS: &[&str] = &["tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"];
+
 /// Parse analysis of a query: its columns must exist and be unambiguous. Only the name errors
 /// of the analysis are reported (42703 undefined column, 42702 ambiguous column, 42P01 missing
 /// FROM entry) and literals that are not labels of the enum column they are compared with
@@ -251,7 +254,6 @@ fn check_insert_values(table: &schemasim_catalog::Table, s: &protobuf::InsertStm
 /// System columns (`ctid`, `tableoid`...) and data-modifying CTEs are not modelled by the
 /// analysis, so queries using them are not checked.
 pub fn check_query_names(ctx: &Ctx<'_>, text: &str) -> PgResult<()> {
-    const SYSTEM_COLUMNS: &[&str] = &["tableoid", "ctid", "xmin", "xmax", "cmin", "cmax"];
     match crate::ddl::query::analyze(&ctx.catalog, &ctx.search_path_schemas(), text) {
         Err(e) if SYSTEM_COLUMNS.iter().any(|c| e.message.contains(c)) => Ok(()),
         Err(e) if matches!(e.sqlstate.as_str(), "42703" | "42702" | "42P01") && !has_modifying_cte(text) => Err(e),

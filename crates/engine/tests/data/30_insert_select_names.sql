@@ -47,3 +47,8 @@ UPDATE ins_sent SET published = ls.published FROM (SELECT id, published FROM ins
 -- ERROR 42703: column "published" does not exist
 UPDATE ins_sent SET published = ls.published_at FROM (SELECT id, published_at FROM ins_sent) AS ls WHERE ins_sent.id = ls.id;
 -- ERROR 42703: column "published" of relation "ins_sent" does not exist
+-- System columns exist on every table, also in RETURNING.
+UPDATE ins_sent SET id = id RETURNING tableoid::regclass, ctid, *;
+-- ok
+DELETE FROM ins_sent WHERE xmin IS NULL RETURNING tableoid::regclass;
+-- ok
