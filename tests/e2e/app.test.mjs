@@ -48,6 +48,9 @@ test('first screen tells the skipped-migration story with its error', async () =
   const { context, page, errors, foreign, loadMs } = await openApp();
   console.log(`time to interactive (navigation to replay done): ${loadMs} ms`);
   await assert.doesNotReject(page.getByTestId('story').waitFor());
+  const firstStep = await page.getByTestId('walkthrough-step').innerText();
+  await page.getByTestId('walkthrough-next').click();
+  assert.notEqual(await page.getByTestId('walkthrough-step').innerText(), firstStep);
   assert.ok((await problemMessages(page)).includes(STATUS_ERROR));
   const off = page.locator('[data-testid=migration].disabled');
   assert.match(await off.first().getAttribute('data-name'), /115/);

@@ -35,6 +35,33 @@ impl EmbeddedExample {
         story.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// The README's "What to look for" points, one per step of a walkthrough (a numbered item
+    /// with its continuation lines, joined).
+    pub fn walkthrough(&self) -> Vec<String> {
+        let mut steps: Vec<String> = Vec::new();
+        let mut inside = false;
+        for line in self.readme.lines() {
+            if let Some(heading) = line.strip_prefix("## ") {
+                inside = heading.to_lowercase().contains("look for");
+                continue;
+            }
+            if !inside {
+                continue;
+            }
+            let numbered =
+                line.split_once(". ").filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            match (numbered, steps.last_mut()) {
+                (Some((_, text)), _) => steps.push(text.trim().to_string()),
+                (None, Some(step)) if !line.trim().is_empty() && !line.starts_with("```") => {
+                    step.push(' ');
+                    step.push_str(line.trim());
+                }
+                _ => {}
+            }
+        }
+        steps
+    }
+
     /// The example as a project: its migrations in the layout's order; when production ran only
     /// some of them, the others are switched off (as production never ran them); the app's
     /// queries follow as the last steps, so their errors show against the final schema.

@@ -51,6 +51,36 @@ fn default_state() -> AppState {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct WalkthroughProps {
+    steps: Vec<String>,
+}
+
+/// The story's "what to look for" points, one at a time, with previous/next.
+#[function_component(Walkthrough)]
+fn walkthrough(props: &WalkthroughProps) -> Html {
+    let step = use_state(|| 0usize);
+    let n = props.steps.len();
+    if n == 0 {
+        return html! {};
+    }
+    let current = (*step).min(n - 1);
+    let go = |to: usize| {
+        let step = step.clone();
+        Callback::from(move |_| step.set(to))
+    };
+    html! {
+        <div class="walkthrough" data-testid="walkthrough">
+            <strong>{ format!("Walkthrough {}/{n}: ", current + 1) }</strong>
+            <span data-testid="walkthrough-step">{ inline_markdown(&props.steps[current]) }</span>
+            <span class="walk-nav">
+                <button disabled={current == 0} onclick={go(current.saturating_sub(1))}>{ "Previous" }</button>
+                <button disabled={current + 1 >= n} onclick={go(current + 1)} data-testid="walkthrough-next">{ "Next" }</button>
+            </span>
+        </div>
+    }
+}
+
 /// A README sentence with its `code` spans as code and `**` emphasis marks dropped.
 fn inline_markdown(text: &str) -> Html {
     let text = text.replace("**", "");
@@ -126,6 +156,7 @@ pub fn app() -> Html {
                     <h2>{ example.title() }</h2>
                     <p>{ inline_markdown(&example.summary()) }</p>
                     { for state.project.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
+                    <Walkthrough steps={example.walkthrough()} />
                 </section>
             }
             <div class="workspace">

@@ -60,6 +60,7 @@ fn every_example_replays() {
         let state = example(e.id);
         assert!(state.replay_finished(), "{}", e.id);
         assert!(!e.summary().is_empty() && !e.title().is_empty(), "{}", e.id);
+        assert!(e.walkthrough().iter().all(|s| !s.is_empty()), "{}", e.id);
     }
 }
 
@@ -190,4 +191,11 @@ fn examples_with_a_production_dump_bring_it() {
     assert!(state.project.production_dump.as_deref().is_some_and(|d| d.contains("CREATE TABLE")));
     let state = state.reduce(Action::SetProductionDump(None));
     assert!(state.project.production_dump.is_none());
+}
+
+#[test]
+fn the_default_story_has_a_walkthrough() {
+    let steps = examples::find(examples::DEFAULT_EXAMPLE).expect("embedded").walkthrough();
+    assert!((3..=8).contains(&steps.len()), "{steps:?}");
+    assert!(steps.iter().any(|s| s.contains("115")), "{steps:?}");
 }
