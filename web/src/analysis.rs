@@ -4,8 +4,9 @@
 //! a few migrations at a time so the page stays responsive.
 use crate::project::Project;
 use schemasim_engine::{
+    replay_from,
     rollback::{rollback_check, RollbackReport, Step},
-    run_migration, skip_migration, Catalog, MigrationOutcome, MigrationReport, OnError, Session,
+    run_migration, skip_migration, Catalog, Migration, MigrationOutcome, MigrationReport, OnError, Replay, Session,
 };
 use std::rc::Rc;
 
@@ -53,6 +54,16 @@ impl Analysis {
     /// The session before the first migration.
     pub fn base(&self) -> Option<&Session> {
         self.states.first().map(|s| s.as_ref())
+    }
+
+    /// The history as committed (every migration on, in the committed order), replayed from the
+    /// base: what the Drift and Order panels compare with.
+    pub fn replay_committed(&self, project: &Project) -> Option<CommittedHistory> {
+        let base = self.base()?;
+        let order = project.committed_order();
+        let migrations: Vec<Migration> = order.iter().filter_map(|&i| project.up(i)).collect();
+        let replay = replay_from(base.clone(), &migrations, &project.options());
+        Some(CommittedHistory { order, migrations, replay })
     }
 
     /// Forget everything from migration `index` on (it was edited, moved, added or removed).
@@ -137,6 +148,13 @@ impl Analysis {
             residue: schemasim_engine::diff(expected, &session.catalog),
         })
     }
+}
+
+/// [`Analysis::replay_committed`]: `migrations[k]` is `project.migrations[order[k]]`.
+pub struct CommittedHistory {
+    pub order: Vec<usize>,
+    pub migrations: Vec<Migration>,
+    pub replay: Replay,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -107,10 +107,10 @@ pub fn warnings(catalog: &Catalog, table: &Table) -> Vec<String> {
             }
         }
         for clause in [&p.using, &p.with_check].into_iter().flatten() {
-            for f in qualified_calls(clause) {
-                let exists = catalog.functions.keys().any(|k| k.name.to_string() == f || format!("{}", k.name) == f);
-                if !exists && !f.starts_with("pg_catalog.") {
-                    out.push(format!("Policy {} calls {f}(), which does not exist at this step.", p.name));
+            for (schema, name) in qualified_calls(clause) {
+                let exists = catalog.functions.keys().any(|k| k.name.schema == schema && k.name.name == name);
+                if !exists && schema != "pg_catalog" {
+                    out.push(format!("Policy {} calls {schema}.{name}(), which does not exist at this step.", p.name));
                 }
             }
         }
@@ -122,8 +122,9 @@ fn is_predefined_role(role: &str) -> bool {
     role.starts_with("pg_") || role == "current_user" || role == "session_user" || role == "current_role"
 }
 
-/// `schema.function` names called with `(` in an expression (outside string literals).
-fn qualified_calls(expr: &str) -> Vec<String> {
+/// `(schema, function)` names called with `(` in an expression (outside string literals), as
+/// the catalog stores unquoted names (folded to lower case).
+fn qualified_calls(expr: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let tokens: Vec<_> = crate::highlight::tokenize(expr)
         .into_iter()
@@ -134,7 +135,7 @@ fn qualified_calls(expr: &str) -> Vec<String> {
             matches!(t.0, crate::highlight::TokenKind::Identifier | crate::highlight::TokenKind::Keyword)
         };
         if ident(&w[0]) && w[1].1 == "." && ident(&w[2]) && w[3].1 == "(" {
-            out.push(format!("{}.{}", w[0].1.to_lowercase(), w[2].1.to_lowercase()));
+            out.push((w[0].1.to_lowercase(), w[2].1.to_lowercase()));
         }
     }
     out
@@ -170,7 +171,9 @@ mod tests {
         CREATE POLICY own ON docs FOR SELECT TO app USING (owner = current_user);
         CREATE POLICY org ON docs TO app USING (org = 1) WITH CHECK (org = 1);
         CREATE POLICY live ON docs AS RESTRICTIVE FOR SELECT TO app USING (NOT archived);
-        CREATE POLICY admins ON docs FOR ALL TO admin USING (true);";
+        CREATE POLICY admins ON docs FOR ALL TO admin USING (true);
+        CREATE SCHEMA auth; CREATE FUNCTION auth.org() RETURNS int LANGUAGE sql AS 'SELECT 1';
+        CREATE POLICY by_org ON docs FOR DELETE TO admin USING (org = auth.org());";
 
     #[test]
     fn permissive_policies_are_ored_and_restrictive_ones_anded() {

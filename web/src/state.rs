@@ -234,6 +234,14 @@ impl AppState {
         self.clamp_cursor();
     }
 
+    /// A down is replayed only by the rollback views: the history stands, the rollback check
+    /// is stale and the preview is recomputed.
+    fn downs_changed(&mut self) {
+        self.revision += 1;
+        self.rollback = None;
+        self.refresh_preview();
+    }
+
     fn clamp_cursor(&mut self) {
         let n = self.project.migrations.len();
         if self.follow_end || self.cursor.position > n {
@@ -359,13 +367,9 @@ impl Reducible for AppState {
                         Side::Up => m.up = sql,
                         Side::Down => m.down = Some(sql),
                     }
-                    // A down is replayed only by the rollback views: the history stands.
-                    if side == Side::Up {
-                        s.project_changed(index);
-                    } else {
-                        s.revision += 1;
-                        s.rollback = None;
-                        s.rollback_preview = None;
+                    match side {
+                        Side::Up => s.project_changed(index),
+                        Side::Down => s.downs_changed(),
                     }
                 }
             }
@@ -374,7 +378,7 @@ impl Reducible for AppState {
                 if let Some(m) = project.migrations.get_mut(index) {
                     m.down.get_or_insert_with(String::new);
                     s.editor = Some((index, Side::Down));
-                    s.revision += 1;
+                    s.downs_changed();
                 }
             }
             Action::Advance(keep_going) => {

@@ -20,7 +20,7 @@ const SLICE_MS: f64 = 30.0;
 fn initial_state() -> AppState {
     let window = gloo::utils::window();
     let hash = window.location().hash().unwrap_or_default();
-    if !hash.is_empty() && hash.len() > 1 {
+    if hash.len() > 1 {
         let _ = window.history().map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(" ")));
         return match Project::from_link_fragment(&hash) {
             Ok(project) => {

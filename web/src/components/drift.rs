@@ -22,11 +22,8 @@ pub fn drift_panel(props: &Props) -> Html {
         use_memo(state.revision, move |_| {
             // The history is the committed order with every migration: what production should be.
             let dump = state.project.production_dump.clone()?;
-            let base = state.analysis.base()?;
-            let project = &state.project;
-            let migrations: Vec<_> = project.committed_order().into_iter().filter_map(|i| project.up(i)).collect();
-            let replay = schemasim_engine::replay_from(base.clone(), &migrations, &project.options());
-            Some(schemasim_engine::drift(&replay, &base.catalog, &dump))
+            let history = state.analysis.replay_committed(&state.project)?;
+            Some(schemasim_engine::drift(&history.replay, &state.analysis.base()?.catalog, &dump))
         })
     };
     let on_file = {

@@ -17,11 +17,15 @@ pub struct Props {
 /// The path of a picked file inside the picked folder (`webkitRelativePath` without the
 /// folder's own name), or its plain name.
 fn relative_path(file: &web_sys::File) -> String {
-    let rel = js_sys::Reflect::get(file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string());
-    match rel.filter(|r| !r.is_empty()) {
+    match webkit_relative_path(file) {
         Some(rel) => rel.split_once('/').map_or(rel.clone(), |(_, rest)| rest.to_string()),
         None => file.name(),
     }
+}
+
+/// `folder/sub/file.sql` for a file picked with a folder picker (web-sys has no binding for it).
+fn webkit_relative_path(file: &web_sys::File) -> Option<String> {
+    js_sys::Reflect::get(file, &"webkitRelativePath".into()).ok().and_then(|v| v.as_string()).filter(|r| !r.is_empty())
 }
 
 /// Reads the files and opens them as a project (layout detection of `schemasim-layouts`).
@@ -87,8 +91,7 @@ pub fn header(props: &Props) -> Html {
             let files = input_files(&e);
             let name = files
                 .first()
-                .and_then(|f| js_sys::Reflect::get(f, &"webkitRelativePath".into()).ok())
-                .and_then(|v| v.as_string())
+                .and_then(webkit_relative_path)
                 .and_then(|p| p.split('/').next().map(str::to_string))
                 .unwrap_or_else(|| "folder".into());
             open_files(files, name, dispatch.clone());

@@ -3,7 +3,6 @@
 //! (`order::try_order`): what breaks, or how the schema differs.
 use crate::state::{Action, AppState};
 use schemasim_engine::order::{dependency_graph, try_order};
-use schemasim_engine::replay_from;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,21 +15,19 @@ pub struct Props {
 pub fn order_panel(props: &Props) -> Html {
     let state = &props.state;
     let computed = {
-        let project = state.project.clone();
-        let base = state.analysis.base().cloned();
+        let state = state.clone();
         use_memo(state.revision, move |_| {
-            let base = base?;
+            let project = &state.project;
+            let base = state.analysis.base()?;
             let options = project.options();
-            let committed = project.committed_order();
-            let migrations: Vec<_> = committed.iter().filter_map(|&i| project.up(i)).collect();
-            let original = replay_from(base.clone(), &migrations, &options);
-            let graph = dependency_graph(&base.catalog, &migrations, &original, &options);
+            let history = state.analysis.replay_committed(project)?;
+            let graph = dependency_graph(&base.catalog, &history.migrations, &history.replay, &options);
             let tried = (!project.is_committed_order()).then(|| {
                 let order: Vec<usize> = (0..project.migrations.len())
                     .filter(|&i| project.migrations[i].enabled)
-                    .filter_map(|i| committed.iter().position(|&c| c == i))
+                    .filter_map(|i| history.order.iter().position(|&c| c == i))
                     .collect();
-                try_order(&base, &migrations, &original, &order, &options)
+                try_order(base, &history.migrations, &history.replay, &order, &options)
             });
             Some((graph, tried))
         })

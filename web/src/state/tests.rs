@@ -158,6 +158,9 @@ fn rollback_check_and_preview_find_a_down_that_leaves_residue() {
     });
     assert!(state.rollback.is_none());
     assert!(state.replay_finished());
+    // The preview follows the edited down: the column is restored now.
+    let preview = state.rollback_preview.as_ref().expect("preview recomputed");
+    assert!(preview.residue.is_empty(), "{:?}", preview.residue);
 }
 
 #[test]
