@@ -163,6 +163,8 @@ pub(crate) struct StatementCtx<'a> {
     pub migrations: &'a [Migration],
     /// The statements before this one, in order.
     pub earlier: &'a [Replayed],
+    /// The index of this statement's migration in `migrations`.
+    pub migration: usize,
 }
 
 impl StatementCtx<'_> {
@@ -175,6 +177,12 @@ impl StatementCtx<'_> {
             .iter()
             .find(|s| made(&s.after) && !made(&s.before))
             .map(|s| self.migrations[s.migration].name.as_str())
+    }
+
+    /// The statements of this migration before this one, in order.
+    pub fn earlier_in_migration(&self) -> &[Replayed] {
+        let start = self.earlier.iter().rposition(|s| s.migration != self.migration).map_or(0, |p| p + 1);
+        &self.earlier[start..]
     }
 
     /// `path:line` of a replayed statement.
@@ -394,6 +402,7 @@ pub fn lint_from(mut session: Session, migrations: &[Migration], options: &Repla
             later: &statements[later_start..],
             migrations,
             earlier: &statements[..i],
+            migration: s.migration,
         };
         let preceding = preceding_comments(&m.sql, s.offset);
         let mut codes = ignored_codes(&preceding, "schemasim-ignore");
