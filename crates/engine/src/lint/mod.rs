@@ -209,6 +209,13 @@ impl StatementCtx<'_> {
         (start.seq == now.seq).then_some(now)
     }
 
+    /// Does the table have partitions (before the statement)?
+    pub fn has_partitions(&self, qn: &QualName) -> bool {
+        self.before.relations.values().any(
+            |r| matches!(r, schemasim_catalog::Relation::Table(t) if t.partition_of.as_ref().is_some_and(|p| &p.parent == qn)),
+        )
+    }
+
     /// `existing_table` for a RangeVar.
     pub fn existing_table_rv(&self, rv: &RangeVar) -> Option<(QualName, &Table)> {
         let qn = self.resolve_rv(rv)?;
