@@ -92,7 +92,8 @@ pub(crate) fn dml_names(catalog: &Catalog, schemas: &[String], node: &NodeEnum) 
             _ => {}
         }
     }
-    Ok(())
+    // Calls of functions that do not exist, once the names of the statement resolve.
+    crate::unknown_function::check(catalog, schemas, node)
 }
 
 fn node(n: NodeEnum) -> Node {
@@ -292,6 +293,84 @@ mod tests {
             transaction: true,
         };
         assert!(crate::replay(&[sys], &ReplayOptions::default()).migrations[0].first_error().is_none());
+    }
+
+    #[test]
+    fn unknown_functions_get_postgresql_s_error_hint_and_cursor() {
+        let mut session = new_session(&ReplayOptions::default());
+        let m = Migration { name: "s".into(), path: "s.sql".into(), sql: SCHEMA.into(), transaction: true };
+        run_migration(&mut session, &m);
+        let queries = "SELECT id FROM users;\nSELECT lower(email), nosuch(org, 'x') FROM users;";
+        let reports = check_queries(&session.catalog, &ReplayOptions::default(), queries);
+        assert_eq!(reports[0].outcome, Outcome::Ok);
+        let r = &reports[1];
+        assert_eq!(r.sqlstate.as_deref(), Some("42883"));
+        assert_eq!(r.message.as_deref(), Some("function nosuch(integer, unknown) does not exist"));
+        assert_eq!(
+            r.hint.as_deref(),
+            Some("No function matches the given name and argument types. You might need to add explicit type casts.")
+        );
+        // The cursor is at the call, as psql shows it: line 2, column 22.
+        assert_eq!(r.error_position, Some((2, 22)));
+    }
+
+    #[test]
+    fn unknown_functions_are_reported_only_when_certain() {
+        let queries = "SELECT nosuch(email || 'x') FROM users;\n\
+            SELECT nosuch(o) FROM orgs o;\n\
+            SELECT nosuch($1);\n\
+            SELECT lower(1, 2, 3);\n\
+            SELECT x.nosuch FROM (SELECT 1 AS nosuch) x;\n\
+            SELECT nosuch(a.b) FROM (SELECT 1 AS b) a;\n\
+            SELECT 1 FROM users WHERE nosuch(id) AND lower(email) = 'x';";
+        assert_eq!(
+            errors(SCHEMA, queries),
+            vec![
+                // The argument's type needs operator resolution: PostgreSQL fails, schemasim
+                // cannot spell the message.
+                None,
+                // A row argument may be a column projection (`o.nosuch`).
+                None,
+                None,
+                // The name exists: overload resolution is not modelled.
+                None,
+                None,
+                // Columns of a subquery have no known type.
+                None,
+                Some("42883 function nosuch(integer) does not exist".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn extensions_bring_functions() {
+        // pgcrypto's functions are known; an unknown name is still reported.
+        let known = format!("{SCHEMA} CREATE EXTENSION pgcrypto;");
+        assert_eq!(
+            errors(&known, "SELECT crypt(email, gen_salt('bf')) FROM users; SELECT nosuch(1);"),
+            vec![None, Some("42883 function nosuch(integer) does not exist".to_string())]
+        );
+        // An extension whose functions schemasim does not know may define any name.
+        let unknown = format!("{SCHEMA} CREATE EXTENSION postgis;");
+        assert_eq!(errors(&unknown, "SELECT st_makepoint(1, 2); SELECT nosuch.f(1);"), vec![None, None]);
+        // Without it, a schema that does not exist is reported first.
+        assert_eq!(
+            errors(SCHEMA, "SELECT nosuch.f(1);"),
+            vec![Some("3F000 schema \"nosuch\" does not exist".to_string())]
+        );
+    }
+
+    #[test]
+    fn migrations_dml_calls_are_checked_in_the_replay() {
+        let m = Migration {
+            name: "m".into(),
+            path: "m.sql".into(),
+            sql: format!("{SCHEMA} UPDATE users SET email = normalise(email) WHERE org = 1;"),
+            transaction: true,
+        };
+        let r = crate::replay(&[m], &ReplayOptions::default());
+        let e = r.migrations[0].first_error().expect("fails");
+        assert_eq!(e.message.as_deref(), Some("function normalise(text) does not exist"));
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub fn check(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::SelectStmt(select) => {
             check_relations(ctx, &protobuf::Node { node: Some(node.clone()) })?;
             check_query_names(ctx, ctx.source)?;
+            crate::unknown_function::check(&ctx.catalog, &ctx.search_path_schemas(), node)?;
             set_config_calls(ctx, select)
         }
         _ => check_relations(ctx, &protobuf::Node { node: Some(node.clone()) }),

@@ -32,6 +32,7 @@ mod rows;
 mod session;
 mod statement;
 mod types;
+mod unknown_function;
 mod volatility;
 
 pub use app_query::check_queries;
