@@ -45,6 +45,10 @@ pub struct Catalog {
     pub roles: OrdMap<String, Role>,
     /// Next creation sequence number (a stand-in for OID allocation).
     pub next_seq: u64,
+    /// Names of functions created by statements whose effects are not simulated (`CREATE
+    /// AGGREGATE`): calls to them cannot be judged, so they are never reported as unknown.
+    #[serde(default, skip_serializing_if = "imbl::OrdSet::is_empty")]
+    pub unmodelled_functions: imbl::OrdSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

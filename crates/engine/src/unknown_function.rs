@@ -625,7 +625,7 @@ impl Checker<'_> {
                 .extensions
                 .values()
                 .any(|e| extension_objects(&e.name).is_some_and(|o| has_name(&o.proc_names, name)));
-        if self.unmodelled_extension || elsewhere {
+        if self.unmodelled_extension || elsewhere || self.catalog.unmodelled_functions.contains(name) {
             Lookup::Unsure
         } else {
             Lookup::None

@@ -85,3 +85,8 @@ SELECT gen_salt('md5'), digest('x'::text, 'sha256');
 -- ok
 SELECT gen_nosuch_salt('md5');
 -- ERROR 42883: function gen_nosuch_salt(unknown) does not exist
+-- A user aggregate (CREATE AGGREGATE is not simulated): calls to it are not judged.
+CREATE AGGREGATE uf_sum(int) (sfunc = int4pl, stype = int);
+-- ok
+SELECT uf_sum(id) FROM uf_users;
+-- ok
