@@ -19,8 +19,9 @@
 //!   extension whose objects schemasim knows. A function of that name in a schema the call does
 //!   not search is not reported either, as the simulated schema of a function may be wrong
 //!   (`ALTER FUNCTION ... SET SCHEMA` is not simulated). `CREATE AGGREGATE` is not simulated
-//!   either: a call of a user-defined aggregate is reported as unknown. A name that exists with other argument
-//!   types also fails in PostgreSQL, but telling that needs overload resolution (implicit casts,
+//!   either: the names it creates (`Catalog::unmodelled_functions`) are never reported. A name
+//!   that exists with other argument types also fails in PostgreSQL, but telling that needs
+//!   overload resolution (implicit casts,
 //!   polymorphic and variadic parameters, defaults), which is not modelled: such calls are left
 //!   alone. With an extension installed whose objects schemasim does not know (postgis,
 //!   timescaledb...), no unknown name is reported;
