@@ -429,9 +429,12 @@ fn run_lint(format: Format, show_suppressed: bool, args: &ReplayArgs) -> Result<
 
 fn run_drift(against: &std::path::Path, format: Format, args: &ReplayArgs) -> Result<ExitCode> {
     let dump = std::fs::read_to_string(against).with_context(|| format!("reading {}", against.display()))?;
-    let (_, replay) = replay_paths(args)?;
-    let start = schemasim_engine::new_session(&replay_options(args)).catalog;
-    let report = schemasim_engine::drift(&replay, &start, &dump);
+    let (project, replay) = replay_paths(args)?;
+    // The migrations replayed (`--until` may have cut the list).
+    let migrations = to_migrations(&project.steps[..replay.migrations.len()], args);
+    let options = replay_options(args);
+    let start = schemasim_engine::new_session(&options).catalog;
+    let report = schemasim_engine::drift::drift_with_rows(&start, &migrations, &replay, &options, &dump);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => print_drift(&report, &against.display().to_string()),
@@ -492,6 +495,27 @@ fn print_drift(report: &DriftReport, dump: &str) {
             println!("           {what}: {}", a.object);
         }
     }
+    if !report.expected_rows.is_empty() {
+        println!();
+        println!("expected rows (not checkable from a schema-only dump):");
+        for t in &report.expected_rows {
+            let total = match t.rows {
+                Some(n) if t.at_most => format!("at most {}", rows(n)),
+                Some(n) => rows(n),
+                None => "rows from data (count not known from the SQL)".to_string(),
+            };
+            let deleted = if t.partly_deleted { "; a later DELETE may have removed some" } else { "" };
+            println!("  {}: {total}{deleted}", t.table);
+            for i in &t.inserts {
+                let count = i.rows.map(rows).unwrap_or_else(|| "count depends on data".to_string());
+                let conflict = if i.on_conflict { ", ON CONFLICT" } else { "" };
+                println!(
+                    "      {}:{}:{}: {}, {count}{conflict} ({})",
+                    i.path, i.line, i.column, i.statement, i.migration
+                );
+            }
+        }
+    }
     println!();
     println!(
         "closest step: {} ({} differences); differences per step: {}",
@@ -501,6 +525,14 @@ fn print_drift(report: &DriftReport, dump: &str) {
     );
     if !report.grants_compared {
         println!("grants not compared: the dump has none (--no-privileges)");
+    }
+}
+
+fn rows(n: usize) -> String {
+    if n == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{n} rows")
     }
 }
 

@@ -153,6 +153,58 @@ fn drift_traces_production_gaps_to_their_migrations() {
 }
 
 #[test]
+fn drift_lists_the_system_rows_the_history_inserts() {
+    let base = examples().join("drift");
+    let dump = base.join("production.sql");
+    let migrations = base.join("migrations");
+    let (code, out) = schemasim(&["drift", "--against", dump.to_str().unwrap(), migrations.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let section = out.split("expected rows (not checkable from a schema-only dump):\n").nth(1).expect("section");
+    let lines: Vec<&str> = section.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "  public.team_roles: 5 rows", "{out}");
+    assert!(lines[1].ends_with("002_create_team_roles.sql:11:1: INSERT, 5 rows (002_create_team_roles)"), "{out}");
+    assert_eq!(lines[2], "  public.notification_templates: 3 rows", "{out}");
+    assert!(lines[4].starts_with("  public.notification_preferences: rows from data"), "{out}");
+
+    let (_, out) =
+        schemasim(&["drift", "--format", "json", "--against", dump.to_str().unwrap(), migrations.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let rows: Vec<(&str, Option<u64>, Vec<&str>)> = v["expected_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let from = t["inserts"].as_array().unwrap().iter().map(|i| i["migration"].as_str().unwrap()).collect();
+            (t["table"].as_str().unwrap(), t["rows"].as_u64(), from)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("public.team_roles", Some(5), vec!["002_create_team_roles"]),
+            ("public.notification_templates", Some(3), vec!["003_create_notifications"]),
+            ("public.notification_preferences", None, vec!["003_create_notifications"]),
+        ]
+    );
+
+    // Only the migrations replayed count.
+    let (_, out) = schemasim(&[
+        "drift",
+        "--format",
+        "json",
+        "--until",
+        "002",
+        "--against",
+        dump.to_str().unwrap(),
+        migrations.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid json");
+    let tables: Vec<&str> =
+        v["expected_rows"].as_array().unwrap().iter().map(|t| t["table"].as_str().unwrap()).collect();
+    assert_eq!(tables, vec!["public.team_roles"]);
+}
+
+#[test]
 fn drift_of_the_skipped_baseline_names_115() {
     let base = examples().join("skipped-baseline");
     let (code, out) = schemasim(&[

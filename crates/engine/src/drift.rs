@@ -11,10 +11,17 @@
 //! is from the state after each step, and which step it matches best; and, per migration,
 //! whether the effects it made that survive to the end of the history are present in
 //! production, absent, or partly present.
+//!
+//! Rows are data: a schema-only dump says nothing about them. The rows the history itself puts
+//! into its tables (seed data such as a table of roles the application looks up by key) are
+//! still part of what production should hold, so [`expected_rows`] lists them, per table, from
+//! the history's own INSERT / COPY / MERGE statements, as rows to check by other means.
 
 use crate::diff::object_texts;
-use crate::{Replay, Session};
-use schemasim_catalog::{Catalog, Grant, Relation};
+use crate::{parse, Migration, MigrationOutcome, Outcome, Replay, ReplayOptions, Session};
+use pg_query::protobuf::{CmdType, DropBehavior, RangeVar};
+use pg_query::NodeEnum;
+use schemasim_catalog::{Catalog, ConstraintKind, Grant, QualName, Relation};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -109,6 +116,11 @@ pub struct DriftReport {
     pub migrations: Vec<MigrationDrift>,
     /// One sentence: `production = state after 004_x, except ...`.
     pub summary: String,
+    /// Rows the history inserts into its own tables, which a schema-only dump cannot show
+    /// ([`expected_rows`]); empty from [`drift`], which has no migration SQL, filled by
+    /// [`drift_with_rows`].
+    #[serde(default)]
+    pub expected_rows: Vec<ExpectedRows>,
     /// Production's schema as replayed from the dump.
     #[serde(skip)]
     pub production: Catalog,
@@ -335,8 +347,317 @@ pub fn drift(replay: &Replay, start: &Catalog, production_sql: &str) -> DriftRep
         best_step_differences,
         migrations,
         summary,
+        expected_rows: Vec::new(),
         production,
     }
+}
+
+/// [`drift`] plus the rows the history expects ([`expected_rows`]): `migrations` as replayed
+/// into `replay` from `start` with `options`.
+pub fn drift_with_rows(
+    start: &Catalog,
+    migrations: &[Migration],
+    replay: &Replay,
+    options: &ReplayOptions,
+    production_sql: &str,
+) -> DriftReport {
+    let mut report = drift(replay, start, production_sql);
+    report.expected_rows = expected_rows(start, migrations, replay, options);
+    report
+}
+
+/// Rows the history leaves in one of its tables.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedRows {
+    /// The table as named at the end of the history (`public.team_roles`), after renames.
+    pub table: String,
+    /// How many rows the statements below leave, when every count is known from the SQL and
+    /// no later DELETE with a condition may have removed some.
+    pub rows: Option<usize>,
+    /// Some of the statements have ON CONFLICT: rows that conflict are skipped or update
+    /// existing ones, so `rows` is an upper bound.
+    pub at_most: bool,
+    /// A later DELETE with a WHERE or USING clause (or one cascading through a foreign key)
+    /// may have removed some of the rows.
+    pub partly_deleted: bool,
+    /// The statements that write them, in history order.
+    pub inserts: Vec<RowInsert>,
+}
+
+/// One statement of the history that adds rows to a table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowInsert {
+    pub migration: String,
+    pub path: String,
+    /// 1-based line and column of the statement in its file.
+    pub line: u32,
+    pub column: u32,
+    /// `INSERT`, `COPY` or `MERGE`.
+    pub statement: String,
+    /// The rows it adds when the SQL says (`INSERT ... VALUES` with n rows, `DEFAULT VALUES`);
+    /// `None` for `INSERT ... SELECT`, `COPY` and `MERGE`, whose rows come from data.
+    pub rows: Option<usize>,
+    /// `ON CONFLICT DO NOTHING / DO UPDATE`: conflicting rows are not added.
+    pub on_conflict: bool,
+}
+
+/// What the history's statements leave in one table (identified by its creation `seq`, so a
+/// renamed table keeps its rows and a table dropped and created again starts empty).
+#[derive(Default)]
+struct TableRows {
+    inserts: Vec<RowInsert>,
+    partly_deleted: bool,
+}
+
+/// The rows the history puts into its own tables and that remain at its end, per table, in the
+/// order the tables are first written. Derived from the committed statements of the replay (a
+/// migration rolled back as a whole wrote nothing), each statement's names resolved in the
+/// catalog just before it with the connection's search_path (following `SET search_path`):
+/// - `INSERT` into a table (row count from `VALUES` / `DEFAULT VALUES`, else unknown),
+///   `COPY ... FROM`, and `MERGE` with a `WHEN NOT MATCHED THEN INSERT` action add rows;
+/// - `TRUNCATE` (with the partitions and inheritance children it reaches, and the tables
+///   referencing it by foreign key under CASCADE) and `DELETE` without WHERE or USING (with the
+///   children it reaches) remove all of them; a `DELETE` with a condition, or one cascading
+///   through an `ON DELETE CASCADE` foreign key, may remove some;
+/// - a table dropped by the end of the history is not listed.
+///
+/// Not seen: statements run inside DO blocks or functions, data-modifying WITH, the data
+/// lines of `COPY FROM STDIN` (the engine parses SQL only), and triggers that write rows.
+pub fn expected_rows(
+    start: &Catalog,
+    migrations: &[Migration],
+    replay: &Replay,
+    options: &ReplayOptions,
+) -> Vec<ExpectedRows> {
+    let mut tables: BTreeMap<u64, TableRows> = BTreeMap::new();
+    let mut first_written: Vec<u64> = Vec::new();
+    let mut search_path = crate::new_session(options).search_path;
+    let mut before = start.clone();
+    for (m, report) in migrations.iter().zip(&replay.migrations) {
+        let writes = report.outcome == MigrationOutcome::Ok || !m.transaction;
+        if writes {
+            let parsed = parse::parse_file(&m.sql);
+            for (p, s) in parsed.iter().zip(&report.statements) {
+                let (Ok(node), Outcome::Ok, Some(after)) = (&p.node, s.outcome, &s.catalog_after) else { continue };
+                if let Some(path) = crate::order::set_search_path(node) {
+                    search_path = path;
+                }
+                let at = RowInsert {
+                    migration: m.name.clone(),
+                    path: m.path.clone(),
+                    line: s.line,
+                    column: s.column,
+                    statement: String::new(),
+                    rows: None,
+                    on_conflict: false,
+                };
+                for change in row_changes(node, &before, &search_path) {
+                    match change {
+                        RowChange::Insert { table, statement, rows, on_conflict } => {
+                            if !first_written.contains(&table) {
+                                first_written.push(table);
+                            }
+                            let insert =
+                                RowInsert { statement: statement.to_string(), rows, on_conflict, ..at.clone() };
+                            tables.entry(table).or_default().inserts.push(insert);
+                        }
+                        RowChange::Clear(table) => {
+                            tables.remove(&table);
+                        }
+                        RowChange::PartlyDelete(table) => {
+                            if let Some(t) = tables.get_mut(&table) {
+                                t.partly_deleted = true;
+                            }
+                        }
+                    }
+                }
+                before = after.clone();
+            }
+        }
+        // The next migration starts from what this one left: its rolled-back state, SET
+        // search_path included, when it failed in a transaction.
+        before = report.catalog_after.clone();
+    }
+    let final_names: BTreeMap<u64, &QualName> = replay
+        .catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::Table(t) => Some((t.seq, &t.name)),
+            _ => None,
+        })
+        .collect();
+    first_written
+        .into_iter()
+        .filter_map(|seq| {
+            let name = final_names.get(&seq)?;
+            let t = tables.remove(&seq).filter(|t| !t.inserts.is_empty())?;
+            let total = t.inserts.iter().map(|i| i.rows).sum::<Option<usize>>();
+            Some(ExpectedRows {
+                table: name.to_string(),
+                rows: total.filter(|_| !t.partly_deleted),
+                at_most: t.inserts.iter().any(|i| i.on_conflict),
+                partly_deleted: t.partly_deleted,
+                inserts: t.inserts,
+            })
+        })
+        .collect()
+}
+
+/// What one statement does to the rows of the tables it names (tables by `seq`).
+enum RowChange {
+    Insert { table: u64, statement: &'static str, rows: Option<usize>, on_conflict: bool },
+    Clear(u64),
+    PartlyDelete(u64),
+}
+
+fn row_changes(node: &NodeEnum, catalog: &Catalog, search_path: &[String]) -> Vec<RowChange> {
+    let table = |rv: Option<&RangeVar>| rv.and_then(|rv| table_seq(catalog, search_path, rv));
+    match node {
+        NodeEnum::InsertStmt(s) => {
+            let Some(t) = table(s.relation.as_ref()) else { return Vec::new() };
+            let rows = match s.select_stmt.as_deref().and_then(|q| q.node.as_ref()) {
+                // INSERT ... DEFAULT VALUES
+                None => Some(1),
+                Some(NodeEnum::SelectStmt(q)) if !q.values_lists.is_empty() => Some(q.values_lists.len()),
+                Some(_) => None,
+            };
+            vec![RowChange::Insert { table: t, statement: "INSERT", rows, on_conflict: s.on_conflict_clause.is_some() }]
+        }
+        NodeEnum::CopyStmt(s) if s.is_from => table(s.relation.as_ref())
+            .map(|t| RowChange::Insert { table: t, statement: "COPY", rows: None, on_conflict: false })
+            .into_iter()
+            .collect(),
+        NodeEnum::MergeStmt(s) => {
+            let inserts = s.merge_when_clauses.iter().any(|c| {
+                matches!(&c.node, Some(NodeEnum::MergeWhenClause(w)) if w.command_type == CmdType::CmdInsert as i32)
+            });
+            let mut out = Vec::new();
+            if let Some(t) = table(s.relation.as_ref()) {
+                if s.merge_when_clauses.iter().any(|c| {
+                    matches!(&c.node, Some(NodeEnum::MergeWhenClause(w)) if w.command_type == CmdType::CmdDelete as i32)
+                }) {
+                    out.push(RowChange::PartlyDelete(t));
+                }
+                if inserts {
+                    out.push(RowChange::Insert { table: t, statement: "MERGE", rows: None, on_conflict: false });
+                }
+            }
+            out
+        }
+        NodeEnum::DeleteStmt(s) => {
+            let Some(rv) = s.relation.as_ref() else { return Vec::new() };
+            let Some(t) = table(Some(rv)) else { return Vec::new() };
+            let reached = with_children(catalog, t, rv.inh);
+            let mut out: Vec<RowChange> = if s.where_clause.is_none() && s.using_clause.is_empty() {
+                reached.iter().map(|t| RowChange::Clear(*t)).collect()
+            } else {
+                reached.iter().map(|t| RowChange::PartlyDelete(*t)).collect()
+            };
+            out.extend(referencing(catalog, &reached, true).into_iter().map(RowChange::PartlyDelete));
+            out
+        }
+        NodeEnum::TruncateStmt(s) => {
+            let mut cleared = Vec::new();
+            for rel in &s.relations {
+                let Some(NodeEnum::RangeVar(rv)) = rel.node.as_ref() else { continue };
+                if let Some(t) = table(Some(rv)) {
+                    cleared.extend(with_children(catalog, t, rv.inh));
+                }
+            }
+            if s.behavior == DropBehavior::DropCascade as i32 {
+                // TRUNCATE ... CASCADE empties the tables referencing these, and theirs.
+                loop {
+                    let more: Vec<u64> =
+                        referencing(catalog, &cleared, false).into_iter().filter(|t| !cleared.contains(t)).collect();
+                    if more.is_empty() {
+                        break;
+                    }
+                    cleared.extend(more);
+                }
+            }
+            cleared.into_iter().map(RowChange::Clear).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The `seq` of the table `rv` names: a schema-qualified name, else the first search_path
+/// schema holding it, else the one schema holding it (search_path may have been changed in a
+/// way the statements do not show, e.g. by `set_config`). `None` for views and unknown names.
+fn table_seq(catalog: &Catalog, search_path: &[String], rv: &RangeVar) -> Option<u64> {
+    let find = |schema: &str| match catalog.relations.get(&QualName::new(schema, rv.relname.as_str())) {
+        Some(Relation::Table(t)) => Some(t.seq),
+        _ => None,
+    };
+    if !rv.schemaname.is_empty() {
+        return find(&rv.schemaname);
+    }
+    let in_path = search_path
+        .iter()
+        .map(|s| if s == "\"$user\"" || s == "$user" { crate::session::SESSION_USER } else { s.as_str() })
+        .find_map(find);
+    if in_path.is_some() {
+        return in_path;
+    }
+    let mut found = catalog.schemas.keys().filter_map(|s| find(s));
+    match (found.next(), found.next()) {
+        (Some(seq), None) => Some(seq),
+        _ => None,
+    }
+}
+
+/// `table` and, unless the statement says ONLY (`inh` false), its partitions and inheritance
+/// children, recursively.
+fn with_children(catalog: &Catalog, table: u64, inh: bool) -> Vec<u64> {
+    let mut out = vec![table];
+    if !inh {
+        return out;
+    }
+    let mut i = 0;
+    while i < out.len() {
+        let Some(parent) = table_name(catalog, out[i]) else { break };
+        for r in catalog.relations.values() {
+            if let Relation::Table(t) = r {
+                let child = t.inherits.contains(parent) || t.partition_of.as_ref().is_some_and(|p| &p.parent == parent);
+                if child && !out.contains(&t.seq) {
+                    out.push(t.seq);
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+fn table_name(catalog: &Catalog, seq: u64) -> Option<&QualName> {
+    catalog.relations.values().find_map(|r| match r {
+        Relation::Table(t) if t.seq == seq => Some(&t.name),
+        _ => None,
+    })
+}
+
+/// Tables with a foreign key to one of `tables` (only `ON DELETE CASCADE` ones when
+/// `cascading_deletes`).
+fn referencing(catalog: &Catalog, tables: &[u64], cascading_deletes: bool) -> Vec<u64> {
+    let names: Vec<&QualName> = tables.iter().filter_map(|t| table_name(catalog, *t)).collect();
+    catalog
+        .relations
+        .values()
+        .filter_map(|r| match r {
+            Relation::Table(t)
+                if t.constraints.iter().any(|c| match &c.kind {
+                    ConstraintKind::ForeignKey(fk) => {
+                        names.contains(&&fk.ref_table) && (!cascading_deletes || fk.on_delete == 'c')
+                    }
+                    _ => false,
+                }) =>
+            {
+                Some(t.seq)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 impl DriftItem {
@@ -381,8 +702,8 @@ mod tests {
     use super::*;
     use crate::{replay, Migration, ReplayOptions};
 
-    fn history(files: &[&str]) -> Replay {
-        let migrations: Vec<Migration> = files
+    fn migrations(files: &[&str]) -> Vec<Migration> {
+        files
             .iter()
             .enumerate()
             .map(|(i, sql)| Migration {
@@ -391,8 +712,128 @@ mod tests {
                 sql: sql.to_string(),
                 transaction: true,
             })
-            .collect();
-        replay(&migrations, &ReplayOptions::default())
+            .collect()
+    }
+
+    fn history(files: &[&str]) -> Replay {
+        replay(&migrations(files), &ReplayOptions::default())
+    }
+
+    /// (table, rows, at_most, partly_deleted, [(migration, line, statement, rows)]) per table.
+    type RowsSummary = (String, Option<usize>, bool, bool, Vec<(String, u32, String, Option<usize>)>);
+
+    fn rows_of(files: &[&str], options: &ReplayOptions) -> Vec<RowsSummary> {
+        let ms = migrations(files);
+        let r = replay(&ms, options);
+        expected_rows(&Catalog::new(), &ms, &r, options)
+            .into_iter()
+            .map(|e| {
+                let inserts =
+                    e.inserts.into_iter().map(|i| (i.migration, i.line, i.statement, i.rows)).collect::<Vec<_>>();
+                (e.table, e.rows, e.at_most, e.partly_deleted, inserts)
+            })
+            .collect()
+    }
+
+    fn insert(
+        migration: &str,
+        line: u32,
+        statement: &str,
+        rows: Option<usize>,
+    ) -> (String, u32, String, Option<usize>) {
+        (migration.to_string(), line, statement.to_string(), rows)
+    }
+
+    #[test]
+    fn seed_rows_are_counted_per_table_in_history_order() {
+        let rows = rows_of(
+            &[
+                "CREATE TABLE roles (id int PRIMARY KEY, key text UNIQUE);\n\
+                 INSERT INTO roles VALUES (1, 'owner'), (2, 'admin'), (3, 'member');",
+                "CREATE TABLE templates (id serial PRIMARY KEY, key text);\n\
+                 INSERT INTO templates (key) VALUES ('a');\n\
+                 INSERT INTO roles VALUES (4, 'viewer'), (5, 'guest') ON CONFLICT DO NOTHING;",
+                "CREATE TABLE copies (key text);\nINSERT INTO copies SELECT key FROM templates;\n\
+                 INSERT INTO templates DEFAULT VALUES;",
+            ],
+            &ReplayOptions::default(),
+        );
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "public.roles".to_string(),
+                    Some(5),
+                    true,
+                    false,
+                    vec![insert("001", 2, "INSERT", Some(3)), insert("002", 3, "INSERT", Some(2))]
+                ),
+                (
+                    "public.templates".to_string(),
+                    Some(2),
+                    false,
+                    false,
+                    vec![insert("002", 2, "INSERT", Some(1)), insert("003", 3, "INSERT", Some(1))]
+                ),
+                ("public.copies".to_string(), None, false, false, vec![insert("003", 2, "INSERT", None)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_removed_dropped_or_rolled_back_are_not_expected() {
+        let rows = rows_of(
+            &[
+                "CREATE TABLE a (id int PRIMARY KEY); INSERT INTO a VALUES (1);\n\
+                 CREATE TABLE b (a_id int REFERENCES a ON DELETE CASCADE); INSERT INTO b VALUES (1), (1);\n\
+                 CREATE TABLE c (id int); INSERT INTO c VALUES (1);\n\
+                 CREATE TABLE d (id int); INSERT INTO d VALUES (1);\n\
+                 CREATE TABLE e (id int); INSERT INTO e VALUES (1);",
+                // Rolled back as a whole: its INSERT never happened, its TRUNCATE neither.
+                "INSERT INTO c VALUES (2); TRUNCATE d; SELECT * FROM nowhere;",
+                "TRUNCATE c; DELETE FROM d WHERE id > 1; DROP TABLE e; CREATE TABLE e (id int);",
+                "DELETE FROM a; ALTER TABLE d RENAME TO d2;",
+            ],
+            &ReplayOptions { on_error: crate::OnError::Continue, ..Default::default() },
+        );
+        // a: emptied by DELETE; b: its rows cascade from a's; c: truncated; e: dropped (the new
+        // e is empty); d: some may be deleted, listed under its new name.
+        assert_eq!(
+            rows,
+            vec![
+                ("public.b".to_string(), None, false, true, vec![insert("001", 2, "INSERT", Some(2))]),
+                ("public.d2".to_string(), None, false, true, vec![insert("001", 4, "INSERT", Some(1))]),
+            ]
+        );
+    }
+
+    #[test]
+    fn targets_resolve_with_the_search_path_and_truncate_cascades() {
+        let options = ReplayOptions { search_path: Some("app, public".into()), ..Default::default() };
+        let rows = rows_of(
+            &[
+                "CREATE TABLE public.t (id int PRIMARY KEY); CREATE TABLE public.u (id int);",
+                "CREATE SCHEMA app; CREATE TABLE app.t (id int PRIMARY KEY);\n\
+                 INSERT INTO t VALUES (1); INSERT INTO u VALUES (1), (2);\n\
+                 SET search_path = public; INSERT INTO t VALUES (7);\n\
+                 CREATE TABLE r (t_id int REFERENCES t); INSERT INTO r VALUES (7);",
+                "TRUNCATE public.t CASCADE; COPY app.t FROM '/tmp/t.csv';",
+            ],
+            &options,
+        );
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "app.t".to_string(),
+                    None,
+                    false,
+                    false,
+                    vec![insert("002", 2, "INSERT", Some(1)), insert("003", 1, "COPY", None)]
+                ),
+                ("public.u".to_string(), Some(2), false, false, vec![insert("002", 2, "INSERT", Some(2))]),
+            ]
+        );
     }
 
     const FILES: [&str; 3] = [

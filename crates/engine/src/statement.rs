@@ -59,7 +59,12 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
         NodeEnum::AlterSeqStmt(s) => ddl::sequence::alter_sequence(ctx, s),
         NodeEnum::DoStmt(s) => dml::do_block(ctx, s),
         NodeEnum::CallStmt(s) => dml::call(ctx, s),
-        NodeEnum::SelectStmt(_) => dml::check(ctx, node),
+        // SELECT ... INTO is CREATE TABLE AS.
+        NodeEnum::SelectStmt(s) if ddl::view::select_into_clause(s).is_some() => ddl::view::select_into(ctx, s),
+        NodeEnum::SelectStmt(_) => {
+            ddl::view::check_misplaced_into(&pg_query::protobuf::Node { node: Some(node.clone()) })?;
+            dml::check(ctx, node)
+        }
         // The names in a migration's DML resolve as in an application's ([`crate::app_query`]).
         NodeEnum::InsertStmt(_) | NodeEnum::UpdateStmt(_) | NodeEnum::DeleteStmt(_) => {
             dml::check(ctx, node)?;

@@ -4,7 +4,7 @@
 
 use super::query::{analyze, apply_edits, name_tokens_in, scan_tokens, Analysis, Edit};
 use crate::error::{PgError, PgResult};
-use crate::session::{written, Ctx};
+use crate::session::Ctx;
 use crate::types::name_list;
 use pg_query::protobuf::{self, ObjectType};
 use schemasim_catalog::{quote_ident, QualName, Relation, View};
@@ -141,11 +141,90 @@ fn deparse_query(query: &protobuf::Node) -> PgResult<String> {
     query.deparse().map_err(|e| PgError::new("XX000", format!("could not deparse query: {e}")))
 }
 
-/// `CREATE MATERIALIZED VIEW` and `CREATE TABLE ... AS`.
+/// The INTO clause of a top-level SELECT: PostgreSQL reads it on the leftmost SELECT of a
+/// UNION/INTERSECT/EXCEPT tree (`transformOptionalSelectInto`).
+pub fn select_into_clause(stmt: &protobuf::SelectStmt) -> Option<&protobuf::IntoClause> {
+    let mut leftmost = stmt;
+    while let Some(larg) = leftmost.larg.as_deref() {
+        leftmost = larg;
+    }
+    leftmost.into_clause.as_deref()
+}
+
+/// `SELECT ... INTO [TEMP | UNLOGGED] [TABLE] t FROM ...`: PostgreSQL's parse analysis turns it
+/// into `CREATE TABLE t AS SELECT ...` (`transformOptionalSelectInto`: the INTO clause is taken
+/// off the leftmost SELECT and becomes the target), so it creates `t` with the query's output
+/// columns and fails as CREATE TABLE AS does (`relation "t" already exists`; no IF NOT EXISTS
+/// form exists).
+pub fn select_into(ctx: &mut Ctx<'_>, stmt: &protobuf::SelectStmt) -> PgResult<()> {
+    let mut query = stmt.clone();
+    let mut leftmost = &mut query;
+    while leftmost.larg.is_some() {
+        let Some(larg) = leftmost.larg.as_deref_mut() else { break };
+        leftmost = larg;
+    }
+    let into = leftmost.into_clause.take().ok_or_else(|| PgError::new("42601", "missing target"))?;
+    let ctas = protobuf::CreateTableAsStmt {
+        query: Some(Box::new(protobuf::Node { node: Some(pg_query::NodeEnum::SelectStmt(Box::new(query))) })),
+        into: Some(into),
+        objtype: ObjectType::ObjectTable as i32,
+        is_select_into: true,
+        if_not_exists: false,
+    };
+    create_table_as(ctx, &ctas)
+}
+
+/// An INTO clause left in a query after the top-level one was taken: PostgreSQL rejects it in
+/// parse analysis, on a later branch of UNION/INTERSECT/EXCEPT (`transformSetOperationTree`)
+/// and anywhere else (subqueries, CTEs: `transformSelectStmt`).
+pub fn check_misplaced_into(query: &protobuf::Node) -> PgResult<()> {
+    let Ok(value) = serde_json::to_value(query) else { return Ok(()) };
+    match misplaced_into(&value) {
+        Some(message) => Err(PgError::new("42601", message)),
+        None => Ok(()),
+    }
+}
+
+/// The first misplaced INTO in a serde-form tree, as PostgreSQL's message.
+fn misplaced_into(value: &serde_json::Value) -> Option<&'static str> {
+    match value {
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| match k.as_str() {
+            "SelectStmt" => misplaced_in_select(v, false),
+            _ => misplaced_into(v),
+        }),
+        serde_json::Value::Array(items) => items.iter().find_map(misplaced_into),
+        _ => None,
+    }
+}
+
+/// `later_branch`: `select` is a right-hand branch of a set operation, or on the left spine of
+/// one.
+fn misplaced_in_select(select: &serde_json::Value, later_branch: bool) -> Option<&'static str> {
+    let serde_json::Value::Object(map) = select else { return None };
+    if map.get("into_clause").is_some_and(|i| !i.is_null()) {
+        return Some(if later_branch {
+            "INTO is only allowed on first SELECT of UNION/INTERSECT/EXCEPT"
+        } else {
+            "SELECT ... INTO is not allowed here"
+        });
+    }
+    map.iter().find_map(|(k, v)| match k.as_str() {
+        "larg" if !v.is_null() => misplaced_in_select(v, later_branch),
+        "rarg" if !v.is_null() => misplaced_in_select(v, true),
+        _ => misplaced_into(v),
+    })
+}
+
+/// `CREATE MATERIALIZED VIEW` and `CREATE TABLE ... AS` (and `SELECT ... INTO`, which is one).
+/// The query is analysed first (parse analysis), so its errors come before the check that the
+/// relation does not exist yet (`CreateTableAsRelExists` at execution, whose messages name the
+/// relation unqualified).
 pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) -> PgResult<()> {
     let into = stmt.into.as_ref().ok_or_else(|| PgError::new("42601", "missing target"))?;
     let rv = into.rel.as_ref().ok_or_else(|| PgError::new("42601", "missing target"))?;
     let query = stmt.query.as_deref().ok_or_else(|| PgError::new("42601", "missing query"))?;
+    check_misplaced_into(query)?;
+    let Prepared { text, analysis } = prepare_query(ctx, query)?;
     let schema = ctx.creation_schema(&rv.schemaname)?;
     let qn = QualName::new(schema, rv.relname.clone());
     if ctx.catalog.relations.contains_key(&qn) {
@@ -153,9 +232,8 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
             ctx.notice(format!("relation \"{}\" already exists, skipping", rv.relname));
             return Ok(());
         }
-        return Err(PgError::duplicate_relation(&written(rv)));
+        return Err(PgError::duplicate_relation(&rv.relname));
     }
-    let Prepared { text, analysis } = prepare_query(ctx, query)?;
     let mut columns = analysis.columns;
     let aliases = name_list(&into.col_names);
     if aliases.len() > columns.len() {

@@ -324,7 +324,7 @@ impl<'a> Walker<'a> {
 
 /// The search_path a `SET search_path` / `RESET search_path` statement sets, as the session
 /// does (`ddl::misc::set_variable`).
-fn set_search_path(node: &pg_query::NodeEnum) -> Option<Vec<String>> {
+pub(crate) fn set_search_path(node: &pg_query::NodeEnum) -> Option<Vec<String>> {
     use pg_query::protobuf::a_const::Val;
     let pg_query::NodeEnum::VariableSetStmt(stmt) = node else { return None };
     if stmt.name != "search_path" {
