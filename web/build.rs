@@ -1,6 +1,7 @@
 //! Embeds `examples/` into the app: for every example folder, its README, its migration files
 //! (paths relative to `migrations/`, so the app detects the layout as the CLI does), the
-//! optional `production-applied.txt` and the app's queries under `queries/`.
+//! optional `production-applied.txt`, the app's queries under `queries/`, and the guided
+//! walkthrough `walkthrough.toml` (checked here: a malformed one fails the build).
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -65,6 +66,15 @@ fn main() {
             }
             false => code.push_str("        production: None,\n"),
         }
+        let walkthrough = dir.join("walkthrough.toml");
+        code.push_str("        walkthrough: &[\n");
+        if walkthrough.is_file() {
+            println!("cargo:rerun-if-changed={}", walkthrough.display());
+            for step in walk_steps(&walkthrough) {
+                let _ = writeln!(code, "            {step},");
+            }
+        }
+        code.push_str("        ],\n");
         code.push_str("        queries: &[\n");
         for q in queries.iter().filter(|q| q.extension().is_some_and(|e| e == "sql")) {
             let rel = q.strip_prefix(&dir).expect("under the example").display().to_string();
@@ -75,4 +85,58 @@ fn main() {
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("examples.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
+}
+
+/// `walkthrough.toml`'s `[[step]]`s as `WalkStep` literals. Keys: `text` (required), `order`
+/// (`"production"`, `"committed"`, or migration name prefixes to run in that order, the others
+/// switched off), `at` (a migration name prefix: the timeline stops after it), `statement`
+/// (1-based, within `at`), `panel` (a tab label), `search` (the Schema panel's filter).
+fn walk_steps(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("walkthrough.toml is readable");
+    let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let steps = doc.get("step").and_then(|s| s.as_array()).unwrap_or_else(|| panic!("{}: no [[step]]", path.display()));
+    let opt_str = |step: &toml::Table, key: &str| match step.get(key) {
+        None => "None".to_string(),
+        Some(v) => {
+            format!("Some({:?})", v.as_str().unwrap_or_else(|| panic!("{}: {key} must be a string", path.display())))
+        }
+    };
+    steps
+        .iter()
+        .map(|step| {
+            let step = step.as_table().unwrap_or_else(|| panic!("{}: a step is a table", path.display()));
+            for key in step.keys() {
+                assert!(
+                    ["text", "order", "at", "statement", "panel", "search"].contains(&key.as_str()),
+                    "{}: unknown key {key}",
+                    path.display()
+                );
+            }
+            let text = step.get("text").and_then(|t| t.as_str()).unwrap_or_else(|| panic!("{}: a step needs text", path.display()));
+            let order = match step.get("order") {
+                None => "StepOrder::Keep".to_string(),
+                Some(toml::Value::String(s)) if s == "production" => "StepOrder::Production".to_string(),
+                Some(toml::Value::String(s)) if s == "committed" => "StepOrder::Committed".to_string(),
+                Some(toml::Value::Array(names)) => format!(
+                    "StepOrder::Names(&[{}])",
+                    names
+                        .iter()
+                        .map(|n| format!("{:?}", n.as_str().unwrap_or_else(|| panic!("{}: order names are strings", path.display()))))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(other) => panic!("{}: order must be \"production\", \"committed\" or a list, not {other}", path.display()),
+            };
+            let statement = match step.get("statement") {
+                None => "None".to_string(),
+                Some(v) => format!("Some({})", v.as_integer().filter(|&n| n >= 1).unwrap_or_else(|| panic!("{}: statement counts from 1", path.display()))),
+            };
+            format!(
+                "WalkStep {{ text: Cow::Borrowed({text:?}), order: {order}, at: {}, statement: {statement}, panel: {}, search: {} }}",
+                opt_str(step, "at"),
+                opt_str(step, "panel"),
+                opt_str(step, "search")
+            )
+        })
+        .collect()
 }

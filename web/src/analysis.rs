@@ -157,14 +157,14 @@ pub struct CommittedHistory {
     pub replay: Replay,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DownRunOutcome {
     Ok,
     Missing,
     Failed { sqlstate: String, message: String, line: u32 },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DownRun {
     pub name: String,
     pub outcome: DownRunOutcome,
@@ -173,7 +173,7 @@ pub struct DownRun {
 /// "Roll back to step k": the downs run, the objects they remove from the final schema, and
 /// what still differs from the schema after step k (objects that survive but should not, or
 /// are not restored).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RollbackPreview {
     pub downs: Vec<DownRun>,
     pub disappear: Vec<String>,

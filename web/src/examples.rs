@@ -1,5 +1,6 @@
 //! The stories of `examples/`, embedded at build time (see `build.rs`), as app projects.
 use crate::project::{MigrationFile, Project};
+use std::borrow::Cow;
 
 /// One folder of `examples/`, as `build.rs` embedded it.
 pub struct EmbeddedExample {
@@ -14,6 +15,50 @@ pub struct EmbeddedExample {
     pub queries: &'static [(&'static str, &'static str)],
     /// `production.sql`: a `pg_dump --schema-only` of production, when the story has one.
     pub production: Option<&'static str>,
+    /// `walkthrough.toml`: the guided steps, each of which sets the app up (see `build.rs`).
+    pub walkthrough: &'static [WalkStep],
+}
+
+/// Which migrations a walkthrough step runs, in which order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOrder {
+    /// Leave the project as it is.
+    Keep,
+    /// As the example opens (production's order and switches, when it has them).
+    Production,
+    /// The committed order, every migration on.
+    Committed,
+    /// The migrations whose names start with these, in this order; the others switched off.
+    Names(&'static [&'static str]),
+}
+
+/// One step of a guided walkthrough: what to read, and where the app goes for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkStep {
+    pub text: Cow<'static, str>,
+    pub order: StepOrder,
+    /// The timeline stops after the migration whose name starts with this (the end if `None`).
+    pub at: Option<&'static str>,
+    /// Within `at`, after this statement (1-based).
+    pub statement: Option<usize>,
+    /// A tab's label.
+    pub panel: Option<&'static str>,
+    pub search: Option<&'static str>,
+}
+
+/// The link fragment that opens an example at a walkthrough step: `#story=<id>&step=<n>`,
+/// `n` counted from 1.
+pub fn step_link(id: &str, step: usize) -> String {
+    format!("#story={id}&step={}", step + 1)
+}
+
+/// [`step_link`]'s example and (0-based) step, when `fragment` is one.
+pub fn parse_step_link(fragment: &str) -> Option<(&'static EmbeddedExample, usize)> {
+    let rest = fragment.trim_start_matches('#').strip_prefix("story=")?;
+    let (id, step) = rest.split_once("&step=").unwrap_or((rest, "1"));
+    let example = find(id)?;
+    let step: usize = step.parse().ok().filter(|&n| n >= 1)?;
+    Some((example, (step - 1).min(example.walkthrough().len().saturating_sub(1))))
 }
 
 include!(concat!(env!("OUT_DIR"), "/examples.rs"));
@@ -35,9 +80,28 @@ impl EmbeddedExample {
         story.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
-    /// The README's "What to look for" points, one per step of a walkthrough (a numbered item
-    /// with its continuation lines, joined).
-    pub fn walkthrough(&self) -> Vec<String> {
+    /// The guided walkthrough: `walkthrough.toml`'s steps, or else the README's "What to look
+    /// for" points as steps that only say what to look at.
+    pub fn walkthrough(&self) -> Vec<WalkStep> {
+        if !self.walkthrough.is_empty() {
+            return self.walkthrough.to_vec();
+        }
+        self.look_for()
+            .into_iter()
+            .map(|text| WalkStep {
+                text: Cow::Owned(text),
+                order: StepOrder::Keep,
+                at: None,
+                statement: None,
+                panel: None,
+                search: None,
+            })
+            .collect()
+    }
+
+    /// The README's "What to look for" points (a numbered item with its continuation lines,
+    /// joined).
+    pub fn look_for(&self) -> Vec<String> {
         let mut steps: Vec<String> = Vec::new();
         let mut inside = false;
         for line in self.readme.lines() {
@@ -93,6 +157,7 @@ impl EmbeddedExample {
             ));
         }
         project.production_dump = self.production.map(str::to_string);
+        project.app_queries = self.queries.iter().map(|(_, sql)| *sql).collect::<Vec<_>>().join("\n");
         for (path, sql) in self.queries {
             project.migrations.push(MigrationFile {
                 name: format!("app query: {}", path.rsplit('/').next().unwrap_or(path)),

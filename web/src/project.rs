@@ -40,6 +40,10 @@ pub struct Project {
     /// A `pg_dump --schema-only` of production, for the Drift panel.
     #[serde(default)]
     pub production_dump: Option<String>,
+    /// The application's queries, checked by the Queries panel against the schema of the
+    /// timeline's step.
+    #[serde(default)]
+    pub app_queries: String,
 }
 
 /// The link fragment prefix: `#p=<base64url(deflate(json))>`.
@@ -55,6 +59,7 @@ impl Project {
             notes: Vec::new(),
             committed: Vec::new(),
             production_dump: None,
+            app_queries: String::new(),
         }
     }
 
@@ -84,6 +89,7 @@ impl Project {
             notes,
             committed,
             production_dump: None,
+            app_queries: String::new(),
         }
     }
 

@@ -1,8 +1,11 @@
 //! The app's state and every change to it, as a Yew `Reducible` with no Html, so the UI logic
 //! is unit-tested natively.
-use crate::analysis::{Analysis, RollbackPreview};
+use crate::analysis::Analysis;
+use crate::examples::StepOrder;
+use crate::jobs::{JobKind, JobOutput, JobResponse};
 use crate::project::{MigrationFile, Project};
-use schemasim_engine::{Catalog, Outcome, RollbackReport};
+use schemasim_engine::{Catalog, Outcome};
+use std::collections::HashMap;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -18,10 +21,11 @@ pub enum Panel {
     Audit,
     Drift,
     Order,
+    Queries,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 10] = [
+    pub const ALL: [Panel; 11] = [
         Panel::Problems,
         Panel::Schema,
         Panel::Rls,
@@ -32,6 +36,7 @@ impl Panel {
         Panel::Audit,
         Panel::Drift,
         Panel::Order,
+        Panel::Queries,
     ];
 
     pub fn label(self) -> &'static str {
@@ -46,7 +51,13 @@ impl Panel {
             Panel::Audit => "Audit",
             Panel::Drift => "Drift",
             Panel::Order => "Order",
+            Panel::Queries => "Queries",
         }
+    }
+
+    /// The panel whose label is `label` (any case).
+    pub fn from_label(label: &str) -> Option<Panel> {
+        Panel::ALL.into_iter().find(|p| p.label().eq_ignore_ascii_case(label))
     }
 }
 
@@ -80,11 +91,17 @@ pub struct AppState {
     pub search: String,
     /// The relation or type whose DDL is shown.
     pub ddl_of: Option<schemasim_catalog::QualName>,
-    pub rollback: Option<Rc<(RollbackReport, Vec<usize>)>>,
+    /// The rollback check was asked for: it follows the project from then on.
+    pub rollback_requested: bool,
     pub rollback_target: Option<usize>,
-    pub rollback_preview: Option<Rc<RollbackPreview>>,
+    /// The worker's answers for this revision, and the jobs sent (with the revision they were
+    /// sent for): one job of each kind at a time, so typing never queues stale work.
+    pub job_results: HashMap<JobKind, Rc<JobOutput>>,
+    pub jobs_pending: HashMap<JobKind, u64>,
     /// The example the project came from, if any.
     pub example: Option<String>,
+    /// The walkthrough step last shown (0-based), if the user walked.
+    pub walk: Option<usize>,
     /// A line for the status bar (import results, errors reading files).
     pub status: Option<String>,
 }
@@ -124,11 +141,19 @@ pub enum Action {
     ShowDdl(Option<schemasim_catalog::QualName>),
     RunRollbackCheck,
     SetRollbackTarget(Option<usize>),
+    /// These jobs went to the worker for the current revision.
+    JobsSent(Vec<JobKind>),
+    /// A job's answer (kept only if the project is still at its revision).
+    JobDone(Box<JobResponse>),
     SetStatus(Option<String>),
     /// The production dump the Drift panel compares with (`None` forgets it).
     SetProductionDump(Option<String>),
     /// Back to the committed order with every migration switched on.
     RestoreCommittedOrder,
+    /// The application's queries (the Queries panel) were edited.
+    EditQueries(String),
+    /// Go to a step of the example's walkthrough: its order, timeline position and panel.
+    Walk(usize),
 }
 
 impl AppState {
@@ -146,10 +171,12 @@ impl AppState {
             editor: None,
             search: String::new(),
             ddl_of: None,
-            rollback: None,
+            rollback_requested: false,
             rollback_target: None,
-            rollback_preview: None,
+            job_results: HashMap::new(),
+            jobs_pending: HashMap::new(),
             example,
+            walk: None,
             status: None,
         }
     }
@@ -227,19 +254,119 @@ impl AppState {
     }
 
     fn project_changed(&mut self, from: usize) {
-        self.revision += 1;
         self.analysis.invalidate_from(from);
-        self.rollback = None;
-        self.rollback_preview = None;
+        self.downs_changed();
         self.clamp_cursor();
     }
 
-    /// A down is replayed only by the rollback views: the history stands, the rollback check
-    /// is stale and the preview is recomputed.
+    /// A down is replayed only by the rollback views and the jobs: the history stands, every
+    /// job's answer is stale.
     fn downs_changed(&mut self) {
         self.revision += 1;
-        self.rollback = None;
-        self.refresh_preview();
+        self.job_results.clear();
+    }
+
+    /// Rearranges the migrations as `wanted` (names, each on or off), keeping their SQL; those
+    /// not named stay, after them. Replays from the first migration that moved.
+    fn arrange(&mut self, wanted: &[(String, bool)]) {
+        let current = &self.project.migrations;
+        let mut migrations: Vec<MigrationFile> = wanted
+            .iter()
+            .filter_map(|(name, enabled)| {
+                let mut m = current.iter().find(|m| m.name == *name)?.clone();
+                m.enabled = *enabled;
+                Some(m)
+            })
+            .collect();
+        migrations.extend(current.iter().filter(|m| !wanted.iter().any(|(n, _)| *n == m.name)).cloned());
+        let first_change = migrations.iter().zip(current).position(|(a, b)| a != b);
+        if let Some(index) = first_change {
+            Rc::make_mut(&mut self.project).migrations = migrations;
+            self.editor = None;
+            self.project_changed(index);
+        }
+    }
+
+    fn walk(&mut self, k: usize) {
+        let Some(example) = self.example.as_deref().and_then(crate::examples::find) else { return };
+        let steps = example.walkthrough();
+        let Some(step) = steps.get(k) else { return };
+        self.walk = Some(k);
+        let names = |indexes: Vec<usize>| -> Vec<String> {
+            indexes.into_iter().map(|i| self.project.migrations[i].name.clone()).collect()
+        };
+        let wanted: Option<Vec<(String, bool)>> = match step.order {
+            StepOrder::Keep => None,
+            StepOrder::Production => {
+                example.project().ok().map(|p| p.migrations.iter().map(|m| (m.name.clone(), m.enabled)).collect())
+            }
+            StepOrder::Committed => {
+                Some(names(self.project.committed_order()).into_iter().map(|n| (n, true)).collect())
+            }
+            StepOrder::Names(prefixes) => {
+                let committed = names(self.project.committed_order());
+                let mut wanted: Vec<(String, bool)> = prefixes
+                    .iter()
+                    .filter_map(|p| committed.iter().find(|n| n.starts_with(p)))
+                    .map(|n| (n.clone(), true))
+                    .collect();
+                let off: Vec<(String, bool)> = committed
+                    .iter()
+                    .filter(|n| !wanted.iter().any(|(w, _)| w == *n))
+                    .map(|n| (n.clone(), false))
+                    .collect();
+                wanted.extend(off);
+                Some(wanted)
+            }
+        };
+        if let Some(wanted) = wanted {
+            self.arrange(&wanted);
+        }
+        let n = self.project.migrations.len();
+        let at = step.at.and_then(|p| self.project.migrations.iter().position(|m| m.name.starts_with(p)));
+        self.cursor = Cursor { position: at.map_or(n, |i| i + 1), statement: at.and(step.statement.map(|s| s - 1)) };
+        self.follow_end = at.is_none();
+        self.editor = match (at, step.statement) {
+            (Some(i), Some(_)) => Some((i, Side::Up)),
+            _ => None,
+        };
+        if let Some(panel) = step.panel.and_then(Panel::from_label) {
+            self.panel = panel;
+        }
+        if let Some(search) = step.search {
+            self.search = search.to_string();
+        }
+    }
+
+    /// The jobs the panel on show needs and nobody has computed or is computing.
+    pub fn wanted_jobs(&self) -> Vec<JobKind> {
+        let mut kinds = Vec::new();
+        match self.panel {
+            Panel::Lints => kinds.push(JobKind::Lints),
+            Panel::Drift if self.project.production_dump.is_some() => kinds.push(JobKind::Drift),
+            Panel::Order => kinds.push(JobKind::Order),
+            Panel::Rollback => {
+                if self.rollback_requested {
+                    kinds.push(JobKind::RollbackCheck);
+                }
+                if let Some(target) = self.rollback_target {
+                    kinds.push(JobKind::RollbackTo(target));
+                }
+            }
+            _ => {}
+        }
+        kinds.retain(|k| !self.job_results.contains_key(k) && !self.jobs_pending.contains_key(k));
+        kinds
+    }
+
+    /// The answer to `kind` for the project as it stands.
+    pub fn job(&self, kind: JobKind) -> Option<&JobOutput> {
+        self.job_results.get(&kind).map(|o| o.as_ref())
+    }
+
+    /// Whether `kind` is being computed (for this revision or an older one).
+    pub fn job_running(&self, kind: JobKind) -> bool {
+        self.jobs_pending.contains_key(&kind)
     }
 
     fn clamp_cursor(&mut self) {
@@ -252,13 +379,6 @@ impl AppState {
                 self.editor = None;
             }
         }
-    }
-
-    fn refresh_preview(&mut self) {
-        self.rollback_preview = match (self.rollback_target, self.replay_finished()) {
-            (Some(target), true) => self.analysis.rollback_to(&self.project, target).map(Rc::new),
-            _ => None,
-        };
     }
 }
 
@@ -300,6 +420,8 @@ impl Reducible for AppState {
                 fresh.revision = s.revision + 1;
                 fresh.generation = s.generation + 1;
                 fresh.status = status;
+                // Jobs still running for the old project: their answers are dropped on arrival.
+                fresh.jobs_pending = std::mem::take(&mut s.jobs_pending);
                 return Rc::new(fresh);
             }
             Action::AddMigration => {
@@ -384,9 +506,6 @@ impl Reducible for AppState {
             Action::Advance(keep_going) => {
                 let project = s.project.clone();
                 s.analysis.advance(&project, || keep_going());
-                if s.replay_finished() {
-                    s.refresh_preview();
-                }
             }
             Action::SetPosition(position) => {
                 let n = s.project.migrations.len();
@@ -407,16 +526,32 @@ impl Reducible for AppState {
             Action::Search(text) => s.search = text,
             Action::ShowDdl(name) => s.ddl_of = name,
             Action::RunRollbackCheck => {
-                s.rollback = s.analysis.rollback_check(&s.project).map(Rc::new);
+                s.rollback_requested = true;
                 s.panel = Panel::Rollback;
             }
-            Action::SetRollbackTarget(target) => {
-                s.rollback_target = target;
-                s.refresh_preview();
+            Action::SetRollbackTarget(target) => s.rollback_target = target,
+            Action::JobsSent(kinds) => {
+                for kind in kinds {
+                    s.jobs_pending.insert(kind, s.revision);
+                }
+            }
+            Action::JobDone(response) => {
+                if s.jobs_pending.get(&response.kind) == Some(&response.revision) {
+                    s.jobs_pending.remove(&response.kind);
+                }
+                if response.revision == s.revision {
+                    s.job_results.insert(response.kind, Rc::new(response.output));
+                }
             }
             Action::SetStatus(status) => s.status = status,
             Action::SetProductionDump(dump) => {
                 Rc::make_mut(&mut s.project).production_dump = dump;
+                s.downs_changed();
+            }
+            Action::Walk(k) => s.walk(k),
+            Action::EditQueries(text) => {
+                Rc::make_mut(&mut s.project).app_queries = text;
+                // Saved with the project; nothing to replay.
                 s.revision += 1;
             }
             Action::RestoreCommittedOrder => {

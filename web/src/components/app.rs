@@ -1,12 +1,16 @@
 //! The root: owns the reducer, drives the incremental replay, persists the project.
 use super::{
-    audit, diagram, diff, drift, editor, header, lints, order, problems, project_list, rls, rollback, schema, timeline,
+    audit, diagram, diff, drift, editor, header, lints, order, problems, project_list, queries, rls, rollback, schema,
+    timeline,
 };
 use crate::examples;
+use crate::jobs::JobRequest;
 use crate::project::Project;
 use crate::state::{Action, AppState, Panel};
+use crate::worker::JobSender;
 use gloo::storage::{LocalStorage, Storage};
 use gloo::timers::callback::Timeout;
+use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,6 +24,14 @@ const SLICE_MS: f64 = 30.0;
 fn initial_state() -> AppState {
     let window = gloo::utils::window();
     let hash = window.location().hash().unwrap_or_default();
+    // A walkthrough step's link: the story, set up for that step.
+    if let Some((example, step)) = examples::parse_step_link(&hash) {
+        if let Ok(project) = example.project() {
+            let _ = window.history().map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(" ")));
+            let state = Rc::new(AppState::new(project, Some(example.id.into())));
+            return Rc::unwrap_or_clone(yew::Reducible::reduce(state, Action::Walk(step)));
+        }
+    }
     if hash.len() > 1 {
         let _ = window.history().map(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(" ")));
         return match Project::from_link_fragment(&hash) {
@@ -53,29 +65,35 @@ fn default_state() -> AppState {
 
 #[derive(Properties, PartialEq)]
 struct WalkthroughProps {
-    steps: Vec<String>,
+    example: &'static str,
+    steps: Vec<examples::WalkStep>,
+    /// The step last walked to; before that the first step is shown as is.
+    current: Option<usize>,
+    dispatch: Callback<Action>,
 }
 
-/// The story's "what to look for" points, one at a time, with previous/next.
+/// The story's guided steps, one at a time: each sets the app up (order, timeline, panel) and
+/// has its own link.
 #[function_component(Walkthrough)]
 fn walkthrough(props: &WalkthroughProps) -> Html {
-    let step = use_state(|| 0usize);
     let n = props.steps.len();
     if n == 0 {
         return html! {};
     }
-    let current = (*step).min(n - 1);
+    let current = props.current.unwrap_or(0).min(n - 1);
     let go = |to: usize| {
-        let step = step.clone();
-        Callback::from(move |_| step.set(to))
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.emit(Action::Walk(to)))
     };
     html! {
         <div class="walkthrough" data-testid="walkthrough">
             <strong>{ format!("Walkthrough {}/{n}: ", current + 1) }</strong>
-            <span data-testid="walkthrough-step">{ inline_markdown(&props.steps[current]) }</span>
+            <span data-testid="walkthrough-step">{ inline_markdown(&props.steps[current].text) }</span>
             <span class="walk-nav">
                 <button disabled={current == 0} onclick={go(current.saturating_sub(1))}>{ "Previous" }</button>
                 <button disabled={current + 1 >= n} onclick={go(current + 1)} data-testid="walkthrough-next">{ "Next" }</button>
+                <a class="step-link" href={examples::step_link(props.example, current)} data-testid="walkthrough-link"
+                    title="A link that opens this story at this step">{ "Link to this step" }</a>
             </span>
         </div>
     }
@@ -115,6 +133,34 @@ pub fn app() -> Html {
         });
     }
 
+    // Whole-history jobs (lints, drift, order, rollback) go to the worker; their answers come
+    // back as actions.
+    let jobs = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| {
+            (
+                JobSender::start(Callback::from(move |r| dispatcher.dispatch(Action::JobDone(Box::new(r))))),
+                Cell::new(0u64),
+            )
+        })
+    };
+    {
+        let wanted = state.wanted_jobs();
+        let dispatcher = state.dispatcher();
+        let project = state.project.clone();
+        let revision = state.revision;
+        use_effect_with(state.generation, move |_| {
+            if !wanted.is_empty() {
+                dispatcher.dispatch(Action::JobsSent(wanted.clone()));
+                let (sender, ids) = &*jobs;
+                for kind in wanted {
+                    ids.set(ids.get() + 1);
+                    sender.send(JobRequest { id: ids.get(), revision, kind, project: (*project).clone() });
+                }
+            }
+        });
+    }
+
     // Persist the project on every change.
     {
         let project = state.project.clone();
@@ -146,6 +192,7 @@ pub fn app() -> Html {
         Panel::Audit => html! { <audit::AuditPanel state={state.clone()} /> },
         Panel::Drift => html! { <drift::DriftPanel state={state.clone()} dispatch={dispatch.clone()} /> },
         Panel::Order => html! { <order::OrderPanel state={state.clone()} dispatch={dispatch.clone()} /> },
+        Panel::Queries => html! { <queries::QueriesPanel state={state.clone()} dispatch={dispatch.clone()} /> },
     };
 
     html! {
@@ -156,7 +203,7 @@ pub fn app() -> Html {
                     <h2>{ example.title() }</h2>
                     <p>{ inline_markdown(&example.summary()) }</p>
                     { for state.project.notes.iter().map(|n| html! { <p class="note">{ n }</p> }) }
-                    <Walkthrough steps={example.walkthrough()} />
+                    <Walkthrough example={example.id} steps={example.walkthrough()} current={state.walk} dispatch={dispatch.clone()} />
                 </section>
             }
             <div class="workspace">

@@ -1,6 +1,7 @@
 //! Drift against production: a `pg_dump --schema-only` pasted or opened here is replayed with
 //! the same engine and compared with every step of the history in its committed order (the
 //! engine's `drift`).
+use crate::jobs::{JobKind, JobOutput};
 use crate::state::{Action, AppState};
 use schemasim_engine::{DriftKind, EffectStatus};
 use wasm_bindgen::JsCast;
@@ -17,15 +18,6 @@ pub struct Props {
 pub fn drift_panel(props: &Props) -> Html {
     let state = &props.state;
     let dispatch = props.dispatch.clone();
-    let report = {
-        let state = state.clone();
-        use_memo(state.revision, move |_| {
-            // The history is the committed order with every migration: what production should be.
-            let dump = state.project.production_dump.clone()?;
-            let history = state.analysis.replay_committed(&state.project)?;
-            Some(schemasim_engine::drift(&history.replay, &state.analysis.base()?.catalog, &dump))
-        })
-    };
     let on_file = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -49,11 +41,14 @@ pub fn drift_panel(props: &Props) -> Html {
             <input type="file" accept=".sql,.txt" hidden={true} onchange={on_file} data-testid="open-dump" />
         </label>
     };
-    let Some(report) = &*report else {
+    let Some(JobOutput::Drift(Some(report))) = state.job(JobKind::Drift) else {
         return html! {
             <div class="drift">
-                <p class="empty">{ if state.project.production_dump.is_some() { "Replaying…" } else {
-                    "Compare production with the history: open the output of `pg_dump --schema-only` (with or without --no-owner/--no-privileges). It is replayed here, never sent anywhere." } }</p>
+                if state.project.production_dump.is_some() {
+                    { super::job_placeholder(state.job(JobKind::Drift), "Replaying the dump and comparing it with every step") }
+                } else {
+                    <p class="empty">{ "Compare production with the history: open the output of `pg_dump --schema-only` (with or without --no-owner/--no-privileges). It is replayed here, never sent anywhere." }</p>
+                }
                 { picker }
             </div>
         };
@@ -95,6 +90,22 @@ pub fn drift_panel(props: &Props) -> Html {
                 }) }</tbody>
             </table>
             <p class="muted">{ format!("Closest step: {} ({} differences).", report.best_step.name, report.best_step.differences) }</p>
+            if !report.expected_rows.is_empty() {
+                <h3>{ "Rows the history expects (a schema-only dump cannot confirm them)" }</h3>
+                <ul class="objects" data-testid="expected-rows">{ for report.expected_rows.iter().map(|r| {
+                    let count = match (r.rows, r.at_most) {
+                        (Some(n), false) => format!("{n} row(s)"),
+                        (Some(n), true) => format!("at most {n} row(s)"),
+                        (None, _) => "rows (count not known from the SQL)".to_string(),
+                    };
+                    let from: Vec<String> = r.inserts.iter().map(|i| format!("{} {}:{}", i.statement, i.migration, i.line)).collect();
+                    html! {
+                        <li data-testid="expected-row">
+                            <strong>{ &r.table }</strong>{ format!(": {count}{}, from {}", if r.partly_deleted { ", some possibly deleted" } else { "" }, from.join(", ")) }
+                        </li>
+                    }
+                }) }</ul>
+            }
         </div>
     }
 }

@@ -5,6 +5,7 @@ use crate::project::Project;
 use crate::state::{Action, AppState};
 use gloo::file::{Blob, File, ObjectUrl};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -30,10 +31,15 @@ fn webkit_relative_path(file: &web_sys::File) -> Option<String> {
 
 /// Reads the files and opens them as a project (layout detection of `schemasim-layouts`).
 pub fn open_files(files: Vec<web_sys::File>, name: String, dispatch: Callback<Action>) {
+    let files = files.into_iter().map(|f| (relative_path(&f), f)).collect();
+    open_paths(files, name, dispatch);
+}
+
+/// [`open_files`] with each file's path inside what was opened.
+fn open_paths(files: Vec<(String, web_sys::File)>, name: String, dispatch: Callback<Action>) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut entries = Vec::new();
-        for file in files {
-            let path = relative_path(&file);
+        for (path, file) in files {
             match gloo::file::futures::read_as_text(&File::from(file)).await {
                 Ok(text) => entries.push((path, text)),
                 Err(e) => {
@@ -52,6 +58,80 @@ pub fn open_files(files: Vec<web_sys::File>, name: String, dispatch: Callback<Ac
             Err(e) => dispatch.emit(Action::SetStatus(Some(format!("Could not open these files: {e}")))),
         }
     });
+}
+
+/// Opens what was dropped on the page: files, or folders walked to every file inside (paths
+/// relative to the folder when one folder was dropped, as the folder picker gives them). The
+/// entries must be taken while the drop event lasts; reading them is asynchronous.
+pub fn open_dropped(data: &web_sys::DataTransfer, dispatch: Callback<Action>) {
+    let items = data.items();
+    let entries: Vec<web_sys::FileSystemEntry> =
+        (0..items.length()).filter_map(|i| items.get(i)?.webkit_get_as_entry().ok()?).collect();
+    if entries.is_empty() {
+        // No entries (a synthetic drop, or a browser without them): the plain file list.
+        let files: Vec<web_sys::File> =
+            data.files().map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect()).unwrap_or_default();
+        if !files.is_empty() {
+            open_files(files, "dropped files".into(), dispatch);
+        }
+        return;
+    }
+    let single_folder = (entries.len() == 1 && entries[0].is_directory()).then(|| entries[0].name());
+    wasm_bindgen_futures::spawn_local(async move {
+        match walk_entries(entries).await {
+            Ok(files) => {
+                let files: Vec<(String, web_sys::File)> = files
+                    .into_iter()
+                    .map(|(full, file)| {
+                        let path = full.trim_start_matches('/');
+                        let path = match &single_folder {
+                            Some(folder) => {
+                                path.strip_prefix(folder.as_str()).map_or(path, |p| p.trim_start_matches('/'))
+                            }
+                            None => path,
+                        };
+                        (path.to_string(), file)
+                    })
+                    .collect();
+                let name = single_folder.unwrap_or_else(|| "dropped files".into());
+                open_paths(files, name, dispatch);
+            }
+            Err(e) => dispatch.emit(Action::SetStatus(Some(format!("Could not read what was dropped: {e:?}")))),
+        }
+    });
+}
+
+/// Every file under `entries`, with its full path in the drop.
+async fn walk_entries(mut stack: Vec<web_sys::FileSystemEntry>) -> Result<Vec<(String, web_sys::File)>, JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let mut files = Vec::new();
+    while let Some(entry) = stack.pop() {
+        if entry.is_directory() {
+            let reader = entry.unchecked_into::<web_sys::FileSystemDirectoryEntry>().create_reader();
+            // readEntries answers in batches until an empty one.
+            loop {
+                let batch = JsFuture::from(js_sys::Promise::new(&mut |resolve, reject| {
+                    let _ = reader.read_entries_with_callback_and_callback(&resolve, &reject);
+                }))
+                .await?;
+                let batch = js_sys::Array::from(&batch);
+                if batch.length() == 0 {
+                    break;
+                }
+                stack.extend(batch.iter().map(|e| e.unchecked_into::<web_sys::FileSystemEntry>()));
+            }
+        } else if entry.is_file() {
+            let path = entry.full_path();
+            let file_entry = entry.unchecked_into::<web_sys::FileSystemFileEntry>();
+            let file = JsFuture::from(js_sys::Promise::new(&mut |resolve, reject| {
+                file_entry.file_with_callback_and_callback(&resolve, &reject);
+            }))
+            .await?;
+            files.push((path, file.unchecked_into::<web_sys::File>()));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
 }
 
 fn input_files(e: &Event) -> Vec<web_sys::File> {

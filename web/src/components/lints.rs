@@ -1,5 +1,6 @@
 //! State-aware lints over the replayed history (the engine's `lint`): each finding with its
 //! code, severity and location; clicking one opens its statement.
+use crate::jobs::{JobKind, JobOutput};
 use crate::state::{Action, AppState};
 use schemasim_engine::Severity;
 use yew::prelude::*;
@@ -13,16 +14,9 @@ pub struct Props {
 #[function_component(LintsPanel)]
 pub fn lints_panel(props: &Props) -> Html {
     let state = &props.state;
-    let report = {
-        let project = state.project.clone();
-        use_memo(state.revision, move |_| {
-            let indexes: Vec<usize> =
-                (0..project.migrations.len()).filter(|&i| project.migrations[i].enabled).collect();
-            let migrations: Vec<_> = indexes.iter().filter_map(|&i| project.up(i)).collect();
-            (schemasim_engine::lint(&migrations, &project.options()), indexes)
-        })
+    let Some(JobOutput::Lints { report, indexes }) = state.job(JobKind::Lints) else {
+        return super::job_placeholder(state.job(JobKind::Lints), "Linting every migration");
     };
-    let (report, indexes) = &*report;
     let findings: Vec<_> = report.findings.iter().filter(|f| !f.suppressed).collect();
     if findings.is_empty() {
         return html! { <p class="empty" data-testid="lints-empty">{ format!("No lint finding in {} migrations. The rules: data loss on existing objects, rewrites and long locks, IF NOT EXISTS skipping a different definition, renames still referenced, RLS mistakes.", report.migrations_linted) }</p> };

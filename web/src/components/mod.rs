@@ -11,7 +11,21 @@ pub mod lints;
 pub mod order;
 pub mod problems;
 pub mod project_list;
+pub mod queries;
 pub mod rls;
 pub mod rollback;
 pub mod schema;
 pub mod timeline;
+
+use crate::jobs::JobOutput;
+use yew::prelude::*;
+
+/// What a panel shows while its job runs in the worker, or when it failed.
+pub fn job_placeholder(output: Option<&JobOutput>, what: &str) -> Html {
+    match output {
+        Some(JobOutput::Failed(why)) => html! { <p class="bad" data-testid="job-failed">{ why }</p> },
+        _ => {
+            html! { <p class="empty computing" data-testid="job-running">{ format!("{what} in the background…") }</p> }
+        }
+    }
+}

@@ -1,8 +1,11 @@
 //! Migration order: the dependencies between migrations (from the replay, each edge explained),
 //! and the sandbox: the current order and switches compared with the committed order
 //! (`order::try_order`): what breaks, or how the schema differs.
+use crate::arcs::{arc_view, row_y, ArcRole, ARC_BAND, ROW_HEIGHT};
+use crate::jobs::{JobKind, JobOutput};
 use crate::state::{Action, AppState};
-use schemasim_engine::order::{dependency_graph, try_order};
+use schemasim_engine::order::{DependencyGraph, Edge};
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,25 +17,12 @@ pub struct Props {
 #[function_component(OrderPanel)]
 pub fn order_panel(props: &Props) -> Html {
     let state = &props.state;
-    let computed = {
-        let state = state.clone();
-        use_memo(state.revision, move |_| {
-            let project = &state.project;
-            let base = state.analysis.base()?;
-            let options = project.options();
-            let history = state.analysis.replay_committed(project)?;
-            let graph = dependency_graph(&base.catalog, &history.migrations, &history.replay, &options);
-            let tried = (!project.is_committed_order()).then(|| {
-                let order: Vec<usize> = (0..project.migrations.len())
-                    .filter(|&i| project.migrations[i].enabled)
-                    .filter_map(|i| history.order.iter().position(|&c| c == i))
-                    .collect();
-                try_order(base, &history.migrations, &history.replay, &order, &options)
-            });
-            Some((graph, tried))
-        })
+    let Some(JobOutput::Order { graph, tried }) = state.job(JobKind::Order) else {
+        return super::job_placeholder(
+            state.job(JobKind::Order),
+            "Replaying the committed order and deriving the dependencies",
+        );
     };
-    let Some((graph, tried)) = &*computed else { return html! { <p class="empty">{ "Replaying…" }</p> } };
     let restore = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.emit(Action::RestoreCommittedOrder))
@@ -70,23 +60,115 @@ pub fn order_panel(props: &Props) -> Html {
         },
     };
     let free = graph.free();
+    let broken: &[schemasim_engine::order::Edge] = tried.as_ref().map_or(&[], |t| &t.broken);
     html! {
         <div class="order" data-testid="order">
             { sandbox }
             <h3>{ format!("Dependencies in the committed order ({} edges; free to move: {})", graph.edges.len(),
                 if free.is_empty() { "none".to_string() } else { free.iter().map(|&i| graph.migrations[i].name.clone()).collect::<Vec<_>>().join(", ") }) }</h3>
-            <ul class="deps">{ for graph.migrations.iter().enumerate().map(|(i, m)| {
-                // What this migration needs from earlier ones.
-                let edges: Vec<_> = graph.edges.iter().filter(|e| e.to == i).collect();
-                html! {
-                    <li>
-                        <strong>{ &m.name }</strong>
-                        if edges.is_empty() { <span class="muted">{ "  needs nothing earlier" }</span> }
-                        <ul>{ for edges.iter().take(12).map(|e| html! { <li class="edge" title={e.object.clone()}>{ &e.reason }</li> }) }
-                            if edges.len() > 12 { <li class="muted">{ format!("… {} more", edges.len() - 12) }</li> }</ul>
-                    </li>
+            <DependencyArcs graph={Rc::new(graph.clone())} broken={Rc::new(broken.to_vec())} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ArcsProps {
+    graph: Rc<DependencyGraph>,
+    broken: Rc<Vec<Edge>>,
+}
+
+/// The migrations as a timeline with an arc from each to each later one that needs it; a
+/// click on a migration shows what it needs and what needs it, a click on an arc its reasons.
+#[function_component(DependencyArcs)]
+fn dependency_arcs(props: &ArcsProps) -> Html {
+    let graph = &props.graph;
+    let n = graph.migrations.len();
+    let focus = use_state(|| None::<usize>);
+    let picked = use_state(|| None::<(usize, usize)>);
+    let current_focus = (*focus).filter(|&f| f < n);
+    let view = {
+        let (graph, broken) = (props.graph.clone(), props.broken.clone());
+        use_memo((props.graph.clone(), props.broken.clone(), current_focus), move |_| {
+            arc_view(&graph, current_focus, &broken)
+        })
+    };
+    let width = ARC_BAND + 420.0;
+    let arcs = view.arcs.iter().map(|arc| {
+        let class = match arc.role {
+            ArcRole::Into => "arc into",
+            ArcRole::OutOf => "arc out",
+            ArcRole::Broken => "arc broken",
+            ArcRole::Other => "arc",
+        };
+        let title = arc.edges.iter().take(8).map(|&e| graph.edges[e].reason.clone()).collect::<Vec<_>>().join("\n")
+            + &if arc.edges.len() > 8 { format!("\n… {} more", arc.edges.len() - 8) } else { String::new() };
+        let onclick = {
+            let picked = picked.clone();
+            let pair = (arc.from, arc.to);
+            Callback::from(move |_| picked.set(Some(pair)))
+        };
+        html! { <path d={arc.path.clone()} class={class} {onclick} data-testid="arc"><title>{ title }</title></path> }
+    });
+    let rows = graph.migrations.iter().enumerate().map(|(i, m)| {
+        let onclick = {
+            let (focus, picked) = (focus.clone(), picked.clone());
+            Callback::from(move |_| {
+                focus.set(Some(i));
+                picked.set(None);
+            })
+        };
+        let y = row_y(i);
+        html! {
+            <g class={classes!("arc-row", (current_focus == Some(i)).then_some("focus"), m.free.then_some("free"))}
+                {onclick} data-testid="arc-row">
+                <rect x={ARC_BAND.to_string()} y={(y - ROW_HEIGHT / 2.0).to_string()} width={(width - ARC_BAND).to_string()} height={ROW_HEIGHT.to_string()} />
+                <circle cx={ARC_BAND.to_string()} cy={y.to_string()} r="3" />
+                <text x={(ARC_BAND + 10.0).to_string()} y={(y + 4.0).to_string()}>{ &m.name }</text>
+            </g>
+        }
+    });
+    let reasons = |edges: Vec<&Edge>| {
+        html! {
+            <ul class="objects">{ for edges.iter().take(40).map(|e| html! { <li class="edge" title={e.object.clone()}>{ &e.reason }</li> }) }
+                if edges.len() > 40 { <li class="muted">{ format!("… {} more", edges.len() - 40) }</li> }</ul>
+        }
+    };
+    let detail = match ((*picked).filter(|&(a, b)| a < n && b < n), current_focus) {
+        (Some((a, b)), _) => html! {
+            <>
+                <h4>{ format!("{} → {}", graph.migrations[a].name, graph.migrations[b].name) }</h4>
+                { reasons(graph.edges.iter().filter(|e| e.from.min(e.to) == a && e.from.max(e.to) == b).collect()) }
+            </>
+        },
+        (None, Some(f)) => {
+            let needs: Vec<&Edge> = graph.edges.iter().filter(|e| e.to == f).collect();
+            let needed_by: Vec<&Edge> = graph.edges.iter().filter(|e| e.from == f).collect();
+            html! {
+                <>
+                    <h4>{ &graph.migrations[f].name }</h4>
+                    <p><span class="swatch into" />{ format!("needs {} earlier migration(s)", needs.iter().map(|e| e.from).collect::<std::collections::BTreeSet<_>>().len()) }</p>
+                    { reasons(needs) }
+                    <p><span class="swatch out" />{ format!("needed by {} later migration(s)", needed_by.iter().map(|e| e.to).collect::<std::collections::BTreeSet<_>>().len()) }</p>
+                    { reasons(needed_by) }
+                </>
+            }
+        }
+        (None, None) => html! {
+            <p class="muted">{ "Click a migration to see what it needs (blue) and what needs it (orange); click an arc for its reasons. Red arcs are dependencies the sandbox's order breaks." }</p>
+        },
+    };
+    html! {
+        <div class="deps-view">
+            <div class="arcs-scroll">
+                if view.focus_only && current_focus.is_none() {
+                    <p class="muted">{ format!("{} arcs between pairs of migrations: click a migration to draw its own.", view.total) }</p>
                 }
-            }) }</ul>
+                <svg class="arcs" width={width.to_string()} height={view.height.to_string()} data-testid="order-arcs">
+                    <g>{ for arcs }</g>
+                    <g>{ for rows }</g>
+                </svg>
+            </div>
+            <div class="deps-detail" data-testid="order-detail">{ detail }</div>
         </div>
     }
 }

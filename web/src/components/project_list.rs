@@ -1,5 +1,5 @@
 //! The migrations, in order, with their status; add, rename, delete, switch off, reorder
-//! (drag, or the arrows), and drop files here to open them.
+//! (drag, or the arrows), and drop files or a folder here to open them.
 use crate::state::{Action, AppState, Side};
 use schemasim_engine::{MigrationOutcome, MigrationReport};
 use wasm_bindgen::JsCast;
@@ -43,13 +43,8 @@ pub fn project_list(props: &Props) -> Html {
             if dragging.is_some() {
                 return;
             }
-            let files: Vec<web_sys::File> = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
-                .unwrap_or_default();
-            if !files.is_empty() {
-                super::header::open_files(files, "dropped files".into(), dispatch.clone());
+            if let Some(data) = e.data_transfer() {
+                super::header::open_dropped(&data, dispatch.clone());
             }
         })
     };
@@ -182,7 +177,7 @@ pub fn project_list(props: &Props) -> Html {
                 <button onclick={on_add} data-testid="add-migration">{ "+ Migration" }</button>
             </div>
             if n == 0 {
-                <p class="empty">{ "No migrations yet. Add one, open a folder of migration files (Diesel, Flyway, golang-migrate, dbmate, Prisma, Supabase, numbered .sql), drop files here, or pick an example above." }</p>
+                <p class="empty">{ "No migrations yet. Add one, open a folder of migration files (Diesel, Flyway, golang-migrate, dbmate, Prisma, Supabase, numbered .sql), drop files or a folder here, or pick an example above." }</p>
             }
             <ol class="migrations">{ for items }</ol>
         </div>

@@ -1,5 +1,6 @@
 use super::*;
 use crate::examples;
+use crate::jobs::{JobKind, JobOutput};
 
 fn finish(state: Rc<AppState>) -> Rc<AppState> {
     state.reduce(Action::Advance(Rc::new(|| true)))
@@ -60,7 +61,7 @@ fn every_example_replays() {
         let state = example(e.id);
         assert!(state.replay_finished(), "{}", e.id);
         assert!(!e.summary().is_empty() && !e.title().is_empty(), "{}", e.id);
-        assert!(e.walkthrough().iter().all(|s| !s.is_empty()), "{}", e.id);
+        assert!(e.walkthrough().iter().all(|s| !s.text.is_empty()), "{}", e.id);
     }
 }
 
@@ -134,6 +135,25 @@ fn add_rename_move_toggle_and_delete() {
     assert!(state.revision > 0);
 }
 
+/// What the app's effect and the worker do: send the wanted jobs, run them, hand back the answers.
+fn run_jobs(state: Rc<AppState>) -> Rc<AppState> {
+    let wanted = state.wanted_jobs();
+    let mut state = state.reduce(Action::JobsSent(wanted.clone()));
+    let mut runner = crate::jobs::JobRunner::default();
+    for kind in wanted {
+        let request =
+            crate::jobs::JobRequest { id: 1, revision: state.revision, kind, project: (*state.project).clone() };
+        let output = runner.run(&request);
+        state = state.reduce(Action::JobDone(Box::new(crate::jobs::JobResponse {
+            id: 1,
+            revision: request.revision,
+            kind,
+            output,
+        })));
+    }
+    state
+}
+
 #[test]
 fn rollback_check_and_preview_find_a_down_that_leaves_residue() {
     let mut with_down = migration("b", "CREATE TABLE b (id int); ALTER TABLE a ADD COLUMN note text;");
@@ -141,26 +161,50 @@ fn rollback_check_and_preview_find_a_down_that_leaves_residue() {
     let mut first = migration("a", "CREATE TABLE a (id int);");
     first.down = Some("DROP TABLE a;".into());
     let state = finish(Rc::new(AppState::new(project(vec![first, with_down]), None)));
+    assert!(state.wanted_jobs().is_empty(), "nothing runs before it is asked for");
     let state = state.reduce(Action::RunRollbackCheck);
     assert_eq!(state.panel, Panel::Rollback);
-    let (report, indexes) = &**state.rollback.as_ref().expect("ran");
+    assert_eq!(state.wanted_jobs(), [JobKind::RollbackCheck]);
+    let state = state.reduce(Action::SetRollbackTarget(Some(1)));
+    let state = run_jobs(state);
+    assert!(state.wanted_jobs().is_empty(), "answered jobs are not sent again");
+    let Some(JobOutput::RollbackCheck { report, indexes }) = state.job(JobKind::RollbackCheck) else { panic!("ran") };
     assert_eq!(indexes, &[0, 1]);
     assert!(report.steps[1].residue.iter().any(|c| c.object.contains("note")), "{:?}", report.steps[1]);
-    let state = state.reduce(Action::SetRollbackTarget(Some(1)));
-    let preview = state.rollback_preview.as_ref().expect("preview");
+    let Some(JobOutput::RollbackTo(preview)) = state.job(JobKind::RollbackTo(1)) else { panic!("preview") };
     assert!(preview.disappear.iter().any(|o| o.contains("table public.b")), "{:?}", preview.disappear);
     assert!(preview.residue.iter().any(|c| c.object.contains("note")), "{:?}", preview.residue);
-    // Editing a down invalidates the check but not the replay.
+    // Editing a down makes both answers stale but keeps the replay; they are computed again.
     let state = state.reduce(Action::EditSql {
         index: 1,
         side: Side::Down,
         sql: "DROP TABLE b; ALTER TABLE a DROP COLUMN note;".into(),
     });
-    assert!(state.rollback.is_none());
+    assert!(state.job(JobKind::RollbackCheck).is_none());
     assert!(state.replay_finished());
-    // The preview follows the edited down: the column is restored now.
-    let preview = state.rollback_preview.as_ref().expect("preview recomputed");
+    let state = run_jobs(state);
+    let Some(JobOutput::RollbackTo(preview)) = state.job(JobKind::RollbackTo(1)) else { panic!("preview recomputed") };
     assert!(preview.residue.is_empty(), "{:?}", preview.residue);
+}
+
+#[test]
+fn a_job_answered_for_an_older_revision_is_dropped_and_sent_again() {
+    let state = example(examples::DEFAULT_EXAMPLE).reduce(Action::ShowPanel(Panel::Lints));
+    assert_eq!(state.wanted_jobs(), [JobKind::Lints]);
+    let sent = state.reduce(Action::JobsSent(vec![JobKind::Lints]));
+    let old_revision = sent.revision;
+    assert!(sent.wanted_jobs().is_empty(), "one job of a kind at a time");
+    // The user types while the worker lints.
+    let edited = sent.reduce(Action::EditSql { index: 0, side: Side::Up, sql: "CREATE TABLE x (id int);".into() });
+    assert!(edited.wanted_jobs().is_empty(), "still waiting for the running job");
+    let answered = edited.reduce(Action::JobDone(Box::new(crate::jobs::JobResponse {
+        id: 1,
+        revision: old_revision,
+        kind: JobKind::Lints,
+        output: JobOutput::Failed("stale".into()),
+    })));
+    assert!(answered.job(JobKind::Lints).is_none(), "a stale answer is not shown");
+    assert_eq!(answered.wanted_jobs(), [JobKind::Lints], "and the job goes again for the new revision");
 }
 
 #[test]
@@ -200,5 +244,82 @@ fn examples_with_a_production_dump_bring_it() {
 fn the_default_story_has_a_walkthrough() {
     let steps = examples::find(examples::DEFAULT_EXAMPLE).expect("embedded").walkthrough();
     assert!((3..=8).contains(&steps.len()), "{steps:?}");
-    assert!(steps.iter().any(|s| s.contains("115")), "{steps:?}");
+    assert!(steps.iter().any(|s| s.text.contains("115")), "{steps:?}");
+}
+
+/// Every example's walkthrough names panels and migrations that exist, and each step can be
+/// walked to (this is what keeps an edited walkthrough.toml honest).
+#[test]
+fn every_walkthrough_step_sets_the_app_up() {
+    for story in examples::EXAMPLES {
+        let fresh = example(story.id);
+        for (k, step) in story.walkthrough().iter().enumerate() {
+            if let Some(panel) = step.panel {
+                assert!(Panel::from_label(panel).is_some(), "{}: step {}: no panel {panel}", story.id, k + 1);
+            }
+            let state = finish(fresh.clone().reduce(Action::Walk(k)));
+            assert_eq!(state.walk, Some(k));
+            if let Some(at) = step.at {
+                let index = state.project.migrations.iter().position(|m| m.name.starts_with(at));
+                assert!(index.is_some(), "{}: step {}: no migration {at}", story.id, k + 1);
+                assert_eq!(state.cursor.position, index.map_or(0, |i| i + 1));
+            }
+            if let crate::examples::StepOrder::Names(prefixes) = step.order {
+                let on: Vec<&str> =
+                    state.project.migrations.iter().filter(|m| m.enabled).map(|m| m.name.as_str()).collect();
+                assert_eq!(on.len(), prefixes.len(), "{}: step {}: {on:?}", story.id, k + 1);
+                assert!(on.iter().zip(prefixes).all(|(n, p)| n.starts_with(p)), "{}: step {}: {on:?}", story.id, k + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_skipped_baseline_walkthrough_tells_the_story() {
+    let state = example(examples::DEFAULT_EXAMPLE);
+    let errors = |s: &AppState| -> Vec<String> {
+        s.problems().into_iter().filter(|p| p.severity == Severity::Error).map(|p| p.code).collect()
+    };
+    assert_eq!(errors(&state), ["42703"], "production: the app's INSERT fails");
+    let skipped = state.clone().reduce(Action::Walk(1));
+    assert_eq!(skipped.panel, Panel::Problems);
+    assert_eq!(skipped.cursor.statement, Some(0), "on 200's CREATE TABLE IF NOT EXISTS users");
+    let late = finish(skipped.reduce(Action::Walk(3)));
+    assert!(errors(&late).is_empty(), "115 after 200 works: {:?}", late.problems());
+    assert_eq!(late.panel, Panel::Order);
+    let fresh = finish(late.reduce(Action::Walk(4)));
+    assert_eq!(errors(&fresh), ["42701"], "200 then 115 on an empty database");
+    let committed = finish(fresh.reduce(Action::Walk(5)));
+    assert!(committed.project.is_committed_order());
+    assert!(errors(&committed).is_empty());
+}
+
+#[test]
+fn a_step_link_names_the_story_and_the_step() {
+    let link = examples::step_link(examples::DEFAULT_EXAMPLE, 2);
+    assert_eq!(link, "#story=skipped-baseline&step=3");
+    let (example, step) = examples::parse_step_link(&link).expect("parses");
+    assert_eq!((example.id, step), (examples::DEFAULT_EXAMPLE, 2));
+    assert!(examples::parse_step_link("#story=nope&step=1").is_none());
+    assert!(examples::parse_step_link("#p=abc").is_none());
+    let (_, last) = examples::parse_step_link("#story=skipped-baseline&step=99").expect("clamped");
+    assert_eq!(last, example.walkthrough().len() - 1);
+}
+
+#[test]
+fn the_queries_panel_checks_the_example_s_queries_at_the_cursor() {
+    let state = example(examples::DEFAULT_EXAMPLE);
+    assert!(state.project.app_queries.contains("INSERT INTO users"), "prefilled from queries/");
+    let check = |s: &AppState| -> Vec<Option<String>> {
+        let catalog = s.catalog().expect("replayed");
+        schemasim_engine::check_queries(catalog, &s.project.options(), &s.project.app_queries)
+            .into_iter()
+            .map(|r| r.sqlstate)
+            .collect()
+    };
+    assert_eq!(check(&state), [Some("42703".to_string())], "production lacks users.status");
+    let edited = state.clone().reduce(Action::EditQueries("SELECT id FROM users; SELECT 1 FROM nope;".into()));
+    assert!(edited.revision > state.revision, "saved with the project");
+    assert_eq!(edited.analysis.done(), state.analysis.done(), "nothing replays");
+    assert_eq!(check(&edited), [None, Some("42P01".to_string())]);
 }
