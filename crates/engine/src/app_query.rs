@@ -67,16 +67,7 @@ fn check_one(session: &Session, sql: &str, p: &ParsedStatement) -> StatementRepo
 /// the expressions of an INSERT, UPDATE or DELETE, for the existing schemas of search_path
 /// `schemas`. Statements on system catalogs and data-modifying CTEs are not analysed.
 pub(crate) fn dml_names(catalog: &Catalog, schemas: &[String], node: &NodeEnum) -> Result<(), PgError> {
-    let tree = Node { node: Some(node.clone()) };
-    let system = crate::expr::range_vars(&tree)
-        .iter()
-        .any(|(schema, rel)| crate::catalog_query::is_system_relation(schema, rel) || rel.starts_with("pg_"));
-    let modifying_cte = crate::expr::find_all(&tree, "CommonTableExpr").iter().any(|cte| {
-        cte.pointer("/ctequery/node").and_then(|n| n.as_object()).is_some_and(|n| {
-            n.contains_key("InsertStmt") || n.contains_key("UpdateStmt") || n.contains_key("DeleteStmt")
-        })
-    });
-    if system || modifying_cte {
+    if !analysable(node) {
         return Ok(());
     }
     for select in equivalent_selects(node) {
@@ -94,6 +85,21 @@ pub(crate) fn dml_names(catalog: &Catalog, schemas: &[String], node: &NodeEnum) 
     }
     // Calls of functions that do not exist, once the names of the statement resolve.
     crate::unknown_function::check(catalog, schemas, node)
+}
+
+/// Whether the name checks apply to `node`: not to statements on system catalogs (answered by
+/// the catalog query layer) nor to data-modifying CTEs (not analysed).
+pub(crate) fn analysable(node: &NodeEnum) -> bool {
+    let tree = Node { node: Some(node.clone()) };
+    let system = crate::expr::range_vars(&tree)
+        .iter()
+        .any(|(schema, rel)| crate::catalog_query::is_system_relation(schema, rel) || rel.starts_with("pg_"));
+    let modifying_cte = crate::expr::find_all(&tree, "CommonTableExpr").iter().any(|cte| {
+        cte.pointer("/ctequery/node").and_then(|n| n.as_object()).is_some_and(|n| {
+            n.contains_key("InsertStmt") || n.contains_key("UpdateStmt") || n.contains_key("DeleteStmt")
+        })
+    });
+    !system && !modifying_cte
 }
 
 fn node(n: NodeEnum) -> Node {

@@ -52,16 +52,7 @@ const ORDER_BY_HINT: &str = "No aggregate function matches the given name and ar
 /// Checks the function calls of a SELECT, INSERT, UPDATE or DELETE against `catalog`, with
 /// `schemas` the existing schemas of search_path. Locations are the node's.
 pub(crate) fn check(catalog: &Catalog, schemas: &[String], node: &NodeEnum) -> Result<(), PgError> {
-    let tree = Node { node: Some(node.clone()) };
-    let system = crate::expr::range_vars(&tree)
-        .iter()
-        .any(|(schema, rel)| crate::catalog_query::is_system_relation(schema, rel) || rel.starts_with("pg_"));
-    let modifying_cte = crate::expr::find_all(&tree, "CommonTableExpr").iter().any(|cte| {
-        cte.pointer("/ctequery/node").and_then(|n| n.as_object()).is_some_and(|n| {
-            n.contains_key("InsertStmt") || n.contains_key("UpdateStmt") || n.contains_key("DeleteStmt")
-        })
-    });
-    if system || modifying_cte {
+    if !crate::app_query::analysable(node) {
         return Ok(());
     }
     let mut checker = Checker {
@@ -482,19 +473,7 @@ impl Checker<'_> {
             .iter()
             .find_map(|s| self.catalog.relations.get(&QualName::new(s.clone(), rv.relname.clone())))
             .filter(|_| !cte);
-        let mut columns: Option<Vec<(String, Option<String>)>> = match relation {
-            Some(Relation::Table(t)) => {
-                Some(t.columns.iter().map(|c| (c.name.clone(), Some(c.type_name.clone()))).collect())
-            }
-            Some(Relation::View(v)) => Some(
-                v.columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.clone(), v.column_types.get(i).cloned().flatten()))
-                    .collect(),
-            ),
-            _ => None,
-        };
+        let mut columns = relation.and_then(crate::ddl::query::typed_columns);
         if let (Some(cols), Some(alias)) = (columns.as_mut(), rv.alias.as_ref()) {
             for (col, alias) in cols.iter_mut().zip(&alias.colnames) {
                 if let Some(NodeEnum::String(s)) = alias.node.as_ref() {

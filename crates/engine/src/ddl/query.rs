@@ -529,19 +529,7 @@ impl Analyzer<'_> {
         if !self.out.relations.contains(&qn) {
             self.out.relations.push(qn.clone());
         }
-        let names: Option<Vec<(String, Option<String>)>> = match self.catalog.relations.get(&qn) {
-            Some(Relation::Table(t)) => {
-                Some(t.columns.iter().map(|c| (c.name.clone(), Some(c.type_name.clone()))).collect())
-            }
-            Some(Relation::View(v)) => Some(
-                v.columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.clone(), v.column_types.get(i).cloned().flatten()))
-                    .collect(),
-            ),
-            _ => None,
-        };
+        let names = self.catalog.relations.get(&qn).and_then(typed_columns);
         let columns = names.map(|ns| {
             let cols = ns
                 .into_iter()
@@ -1341,4 +1329,16 @@ pub fn name_tokens_in(text: &str, tokens: &[(usize, usize)], location: usize) ->
         }
     }
     out
+}
+
+/// A table's or view's columns with their types as `format_type` prints them (`None` where a
+/// view column's type is not known); `None` for other relations.
+pub(crate) fn typed_columns(relation: &Relation) -> Option<Vec<(String, Option<String>)>> {
+    match relation {
+        Relation::Table(t) => Some(t.columns.iter().map(|c| (c.name.clone(), Some(c.type_name.clone()))).collect()),
+        Relation::View(v) => Some(
+            v.columns.iter().enumerate().map(|(i, c)| (c.clone(), v.column_types.get(i).cloned().flatten())).collect(),
+        ),
+        _ => None,
+    }
 }
