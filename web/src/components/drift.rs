@@ -101,7 +101,7 @@ pub fn drift_panel(props: &Props) -> Html {
                     let from: Vec<String> = r.inserts.iter().map(|i| format!("{} {}:{}", i.statement, i.migration, i.line)).collect();
                     html! {
                         <li data-testid="expected-row">
-                            <strong>{ &r.table }</strong>{ format!(": {count}{}, from {}", if r.partly_deleted { ", some possibly deleted" } else { "" }, from.join(", ")) }
+                            <code>{ &r.table }</code>{ format!(": {count}{}, from {}", if r.partly_deleted { ", some possibly deleted" } else { "" }, from.join(", ")) }
                         </li>
                     }
                 }) }</ul>
