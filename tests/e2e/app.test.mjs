@@ -37,7 +37,7 @@ async function openApp() {
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
   // The analysis worker (the app's own module started again from a blob: URL).
   const workers = [];
-  page.on('worker', (w) => workers.push(w.url()));
+  page.on('worker', (w) => workers.push(w));
   const started = Date.now();
   await page.goto(URL);
   await page.getByTestId('replay-done').waitFor({ timeout: 60_000 });
@@ -167,8 +167,8 @@ test('lints, drift and order sandbox tell the skipped-baseline story; audit', as
   await page.getByTestId('tab-lints').click();
   await page.getByTestId('lint').filter({ hasText: 'SS001' }).first().waitFor();
   // Computed off the page's thread: the worker started and answered.
-  assert.equal(workers.length, 1, `workers: ${workers}`);
-  assert.match(workers[0], /^blob:/);
+  assert.equal(workers.length, 1, `workers: ${workers.map((w) => w.url())}`);
+  assert.match(workers[0].url(), /^blob:/);
   await shot(page, '08-lints');
   // Drift: the example's production.sql against the history: 115's effects are absent.
   await page.getByTestId('tab-drift').click();
@@ -205,6 +205,25 @@ test('lints, drift and order sandbox tell the skipped-baseline story; audit', as
   assert.match(await page.getByTestId('audit').innerText(), /Foreign keys without a supporting index|without/i);
   await shot(page, '12-audit');
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a worker that fails is replaced, and the analyses go on', async () => {
+  const { context, page, errors, workers } = await openApp();
+  await page.getByTestId('tab-lints').click();
+  await page.getByTestId('lint').first().waitFor();
+  // A message the worker cannot understand makes it report a crash (as a panic does).
+  await workers[0].evaluate(() => self.onmessage(new MessageEvent('message', { data: 'not a job' })));
+  for (let i = 0; i < 50 && workers.length < 2; i++) await page.waitForTimeout(100);
+  assert.equal(workers.length, 2, 'a fresh worker started');
+  // The next analysis runs in the new worker.
+  const m115 = page.locator('[data-testid=migration][data-name*="115"]');
+  await m115.hover();
+  await m115.getByTestId('toggle').click();
+  await page.getByTestId('lint').first().waitFor();
+  assert.ok(!(await page.getByTestId('job-failed').count()));
+  // The crash was logged to the console (and only that).
+  assert.ok(errors.length === 1 && /analysis worker/.test(errors[0]), `${errors}`);
   await context.close();
 });
 
