@@ -4,7 +4,7 @@
 
 use crate::error::{PgError, PgResult};
 use crate::session::Ctx;
-use crate::types::{format_type, name_list};
+use crate::types::{format_type, name_list, without_typmods};
 use pg_query::protobuf::{self, FunctionParameterMode as Mode, ObjectType};
 use pg_query::NodeEnum;
 use schemasim_catalog::{Function, FunctionKey, QualName, Relation, Trigger};
@@ -44,7 +44,9 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
         if let Some(NodeEnum::FunctionParameter(fp)) = p.node.as_ref() {
             if is_input(fp.mode) {
                 let t = fp.arg_type.as_ref().ok_or_else(|| PgError::new("42601", "missing argument type"))?;
-                arg_types.push(format_type(ctx, t)?);
+                // pg_proc keeps argument types without modifiers: `bit(8)` and `bit` (which the
+                // grammar reads as `bit(1)`) are one signature.
+                arg_types.push(without_typmods(&format_type(ctx, t)?));
             }
         }
     }
@@ -58,6 +60,8 @@ pub fn create_function(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateFunctionStmt) -
                     Err(e)
                 }
             })?;
+            // prorettype has no modifiers either.
+            text = without_typmods(&text);
             if t.setof {
                 text = format!("SETOF {text}");
             }
@@ -245,7 +249,7 @@ pub fn resolve_function(
     let mut arg_types = Vec::new();
     for a in &owa.objargs {
         if let Some(NodeEnum::TypeName(t)) = a.node.as_ref() {
-            arg_types.push(format_type(ctx, t)?);
+            arg_types.push(without_typmods(&format_type(ctx, t)?));
         }
     }
     for s in schemas {
