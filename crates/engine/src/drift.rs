@@ -900,6 +900,32 @@ mod tests {
     }
 
     #[test]
+    fn a_history_matches_pg_dump_s_forms_of_its_objects() {
+        // pg_dump prints argument types without modifiers (`bit`, which the grammar reads as
+        // `bit(1)`), defaults and constants as stored, and materialized views WITH NO DATA.
+        let full =
+            history(&["CREATE FUNCTION in_mask(mask bit(8), n int = NULL) RETURNS boolean LANGUAGE sql IMMUTABLE \
+             AS $$ SELECT get_bit(mask, n) = 1 $$;\n\
+             CREATE TABLE jobs (id int, last_retry timestamptz DEFAULT 'epoch', data bytea DEFAULT '', \
+             every interval DEFAULT interval '24 hours');\n\
+             CREATE MATERIALIZED VIEW recent AS SELECT id FROM jobs WHERE last_retry > now() - interval '90 days';"]);
+        let production = "CREATE FUNCTION public.in_mask(mask bit, n integer = NULL::integer) RETURNS boolean \
+            LANGUAGE sql IMMUTABLE AS $$ SELECT get_bit(mask, n) = 1 $$;\n\
+            CREATE TABLE public.jobs (id integer, last_retry timestamp with time zone DEFAULT \
+            '1970-01-01 00:00:00+00'::timestamp with time zone, data bytea DEFAULT '\\x'::bytea, \
+            every interval DEFAULT '24:00:00'::interval);\n\
+            CREATE MATERIALIZED VIEW public.recent AS SELECT id FROM public.jobs \
+            WHERE (last_retry > (now() - '90 days'::interval)) WITH NO DATA;";
+        let report = drift(&full, &Catalog::new(), production);
+        assert_eq!(report.dump_errors, vec![]);
+        assert!(report.differences.is_empty(), "{:#?}", report.differences);
+        // A different constant is a difference.
+        let report = drift(&full, &Catalog::new(), &production.replace("'24:00:00'", "'1 day'"));
+        let objects: Vec<&str> = report.differences.iter().map(|d| d.object.as_str()).collect();
+        assert_eq!(objects, vec!["column every of table public.jobs"]);
+    }
+
+    #[test]
     fn grants_are_compared_when_the_dump_has_privileges() {
         let full = history(&["CREATE ROLE app; CREATE TABLE t (id int); GRANT SELECT ON t TO app;"]);
         let report = drift(&full, &Catalog::new(), "CREATE TABLE public.t (id integer);");
