@@ -15,11 +15,13 @@
 mod function;
 mod names;
 mod relation;
+mod shared;
 mod types;
 
 pub use function::*;
 pub use names::*;
 pub use relation::*;
+pub use shared::Shared;
 pub use types::*;
 
 use imbl::OrdMap;
@@ -249,7 +251,7 @@ mod tests {
         let name = QualName::new("public", "users");
         catalog
             .relations
-            .insert(name.clone(), Relation::Table(Table { name: name.clone(), seq, ..Default::default() }));
+            .insert(name.clone(), Relation::Table(TableDef { name: name.clone(), seq, ..Default::default() }.into()));
         let json = serde_json::to_string(&catalog).unwrap();
         let back: Catalog = serde_json::from_str(&json).unwrap();
         assert_eq!(back, catalog);

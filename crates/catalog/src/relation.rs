@@ -1,8 +1,15 @@
 //! pg_class objects: tables, views, materialized views, sequences and indexes, with what hangs
 //! off a table (columns, constraints, triggers, RLS policies).
 
-use crate::{Grant, QualName};
+use crate::{Grant, QualName, Shared};
 use serde::{Deserialize, Serialize};
+
+// The relations are [`Shared`]: a snapshot's map node copies them in O(1), and a write through
+// `&mut` copies only the relation written (see `shared.rs`). Construct with `TableDef { .. }.into()`.
+pub type Table = Shared<TableDef>;
+pub type View = Shared<ViewDef>;
+pub type Sequence = Shared<SequenceDef>;
+pub type Index = Shared<IndexDef>;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -45,7 +52,7 @@ pub enum Persistence {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Table {
+pub struct TableDef {
     pub name: QualName,
     pub seq: u64,
     pub columns: Vec<Column>,
@@ -95,7 +102,7 @@ pub struct PartitionOf {
     pub bound: String,
 }
 
-impl Table {
+impl TableDef {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -197,7 +204,7 @@ pub struct ForeignKey {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Index {
+pub struct IndexDef {
     pub name: QualName,
     pub seq: u64,
     pub table: QualName,
@@ -220,7 +227,7 @@ pub struct Index {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct View {
+pub struct ViewDef {
     pub name: QualName,
     pub seq: u64,
     pub materialized: bool,
@@ -245,7 +252,7 @@ pub struct View {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sequence {
+pub struct SequenceDef {
     pub name: QualName,
     pub seq: u64,
     /// `smallint`, `integer` or `bigint`.

@@ -21,11 +21,13 @@ use schemasim_catalog::{Catalog, ConstraintKind, Function, QualName, Relation, T
 /// Updates the row knowledge for a statement about to run (its changes are discarded with the
 /// catalog if it fails).
 pub fn before_statement(ctx: &mut Ctx<'_>, node: &NodeEnum) {
-    let tree = Node { node: Some(node.clone()) };
-    let calls_user_function = !user_functions_called(ctx, &tree).is_empty();
+    // Whether the statement calls a user function that may write: walked only for the
+    // statements below that ask (a serde walk of the whole tree, costly for big DDL), and
+    // always before anything that changes `ctx`.
+    let calls_user_function = |ctx: &Ctx<'_>| calls_writing_function(ctx, node);
     let forget = match node {
         NodeEnum::InsertStmt(s) => {
-            calls_user_function
+            calls_user_function(ctx)
                 || modifying_with(s.with_clause.as_ref())
                 || if inserts_no_rows(ctx, s) {
                     !changes_quietly(ctx, s.relation.as_ref(), Event::Insert)
@@ -33,22 +35,24 @@ pub fn before_statement(ctx: &mut Ctx<'_>, node: &NodeEnum) {
                     !inserts_into(ctx, s.relation.as_ref())
                 }
         }
-        NodeEnum::CopyStmt(s) if s.is_from => calls_user_function || !inserts_into(ctx, s.relation.as_ref()),
+        NodeEnum::CopyStmt(s) if s.is_from => calls_user_function(ctx) || !inserts_into(ctx, s.relation.as_ref()),
         NodeEnum::UpdateStmt(s) => {
-            calls_user_function
+            calls_user_function(ctx)
                 || modifying_with(s.with_clause.as_ref())
                 || !changes_quietly(ctx, s.relation.as_ref(), Event::Update)
         }
         NodeEnum::DeleteStmt(s) => {
-            calls_user_function
+            calls_user_function(ctx)
                 || modifying_with(s.with_clause.as_ref())
                 || !changes_quietly(ctx, s.relation.as_ref(), Event::Delete)
         }
-        NodeEnum::SelectStmt(s) => calls_user_function || s.into_clause.is_some() || has_modifying_cte(&tree),
-        NodeEnum::CopyStmt(_) => calls_user_function,
+        NodeEnum::SelectStmt(s) => {
+            calls_user_function(ctx) || s.into_clause.is_some() || has_modifying_cte(&Node { node: Some(node.clone()) })
+        }
+        NodeEnum::CopyStmt(_) => calls_user_function(ctx),
         // Rewriting or scanning existing rows evaluates the statement's expressions per row.
-        NodeEnum::AlterTableStmt(s) => calls_user_function && !scan_known_empty(ctx, s.relation.as_ref()),
-        NodeEnum::IndexStmt(s) => calls_user_function && !scan_known_empty(ctx, s.relation.as_ref()),
+        NodeEnum::AlterTableStmt(s) => !scan_known_empty(ctx, s.relation.as_ref()) && calls_user_function(ctx),
+        NodeEnum::IndexStmt(s) => !scan_known_empty(ctx, s.relation.as_ref()) && calls_user_function(ctx),
         _ => false,
     };
     if forget {
@@ -347,16 +351,15 @@ pub fn function_body(definition: &str) -> Option<String> {
     })
 }
 
-/// The user-defined functions (by name) a statement calls that may write.
-fn user_functions_called(ctx: &Ctx<'_>, tree: &Node) -> Vec<String> {
-    crate::expr::find_all(tree, "FuncCall")
-        .iter()
-        .filter_map(|fc| {
-            let names = fc.get("funcname")?.as_array()?;
-            let last = names.last()?.pointer("/node/String/sval")?.as_str()?;
-            may_write(&ctx.catalog, last).then(|| last.to_string())
-        })
-        .collect()
+/// Whether the statement calls a user-defined function that may write.
+fn calls_writing_function(ctx: &Ctx<'_>, node: &NodeEnum) -> bool {
+    crate::expr::find_all(&Node { node: Some(node.clone()) }, "FuncCall").iter().any(|fc| {
+        let last = fc
+            .get("funcname")
+            .and_then(|n| n.as_array())
+            .and_then(|names| names.last()?.pointer("/node/String/sval")?.as_str());
+        last.is_some_and(|name| may_write(&ctx.catalog, name))
+    })
 }
 
 fn modifying_with(with: Option<&protobuf::WithClause>) -> bool {

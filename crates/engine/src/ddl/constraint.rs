@@ -10,7 +10,7 @@ use crate::session::{written, Ctx};
 use crate::types::name_list;
 use pg_query::protobuf::{self, ConstrType};
 use pg_query::NodeEnum;
-use schemasim_catalog::{Constraint, ConstraintKind, ForeignKey, Index, QualName, Relation};
+use schemasim_catalog::{Constraint, ConstraintKind, ForeignKey, Index, IndexDef, QualName, Relation};
 
 /// A constraint waiting for its table to exist.
 #[derive(Clone, Debug)]
@@ -180,14 +180,15 @@ pub fn add_constraint(
                 &[],
             );
             let seq = ctx.catalog.allocate_seq();
-            let mut new_index = Index {
+            let mut new_index: Index = IndexDef {
                 name: QualName::new(schema.clone(), new_name.clone()),
                 seq,
                 table: table_name.clone(),
                 constraint: owning.map(|_| new_name.clone()),
                 comment: None,
-                ..*index
-            };
+                ..(*index).into_inner()
+            }
+            .into();
             if let Some(con) = owning {
                 let kind = match &con.kind {
                     ConstraintKind::PrimaryKey { columns, include, .. } => {
@@ -406,7 +407,7 @@ fn add_parsed_constraint(
                 set_not_null(ctx, table_name, &columns);
             }
             let index_seq = ctx.catalog.allocate_seq();
-            let index = Index {
+            let index: Index = IndexDef {
                 name: QualName::new(schema, name.clone()),
                 seq: index_seq,
                 table: table_name.clone(),
@@ -421,7 +422,8 @@ fn add_parsed_constraint(
                 options: super::reloptions(&con.options),
                 comment: None,
                 only: false,
-            };
+            }
+            .into();
             ctx.catalog.relations.insert(index.name.clone(), Relation::Index(index));
             let seq = ctx.catalog.allocate_seq();
             let kind = if primary {
@@ -590,7 +592,7 @@ fn add_parsed_constraint(
                 ),
             };
             let index_seq = ctx.catalog.allocate_seq();
-            let index = Index {
+            let index: Index = IndexDef {
                 name: QualName::new(schema, name.clone()),
                 seq: index_seq,
                 table: table_name.clone(),
@@ -605,7 +607,8 @@ fn add_parsed_constraint(
                 options: Vec::new(),
                 comment: None,
                 only: false,
-            };
+            }
+            .into();
             ctx.catalog.relations.insert(index.name.clone(), Relation::Index(index));
             let seq = ctx.catalog.allocate_seq();
             push_constraint(
@@ -651,11 +654,12 @@ fn add_constraint_using_index(
         ));
     }
     ctx.catalog.relations.remove(&index_qn);
-    let new_index = Index {
+    let new_index: Index = IndexDef {
         name: QualName::new(table_name.schema.clone(), name.clone()),
         constraint: Some(name.clone()),
-        ..index.clone()
-    };
+        ..IndexDef::clone(&index)
+    }
+    .into();
     ctx.catalog.relations.insert(new_index.name.clone(), Relation::Index(new_index));
     let columns = index.key_columns.clone();
     if primary {

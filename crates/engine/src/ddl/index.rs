@@ -9,7 +9,7 @@ use crate::session::Ctx;
 use crate::types::name_list;
 use pg_query::protobuf::{self, SortByDir, SortByNulls};
 use pg_query::NodeEnum;
-use schemasim_catalog::{quote_ident, Index, QualName, Relation};
+use schemasim_catalog::{quote_ident, Index, IndexDef, QualName, Relation};
 
 /// PostgreSQL 17 builds an index with `search_path` restricted to `pg_catalog, pg_temp`
 /// (DefineIndex calls RestrictSearchPath) and checks its expressions' mutability after
@@ -109,9 +109,9 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
     let table = match ctx.catalog.relations.get(&table_name) {
         Some(Relation::Table(t)) => t.clone(),
         Some(Relation::View(v)) if v.materialized => {
-            let mut t = schemasim_catalog::Table { name: table_name.clone(), ..Default::default() };
+            let mut t = schemasim_catalog::TableDef { name: table_name.clone(), ..Default::default() };
             t.columns = v.columns.iter().map(|c| schemasim_catalog::Column::new(c.clone(), "")).collect();
-            t
+            t.into()
         }
         _ => return Err(PgError::wrong_object_type(&rv.relname, "a table or materialized view")),
     };
@@ -203,7 +203,7 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
     };
     let method = if stmt.access_method.is_empty() { "btree".to_string() } else { stmt.access_method.clone() };
     let seq = ctx.catalog.allocate_seq();
-    let index = Index {
+    let index: Index = IndexDef {
         name: QualName::new(schema, name),
         seq,
         table: table_name.clone(),
@@ -218,7 +218,8 @@ pub fn create_index(ctx: &mut Ctx<'_>, stmt: &protobuf::IndexStmt) -> PgResult<(
         options: super::reloptions(&stmt.options),
         comment: None,
         only: !rv.inh,
-    };
+    }
+    .into();
     ctx.catalog.relations.insert(index.name.clone(), Relation::Index(index.clone()));
     if rv.inh {
         // An index on a partitioned table is created on every partition too.

@@ -422,7 +422,20 @@ fn rename_column(ctx: &mut Ctx<'_>, qn: &QualName, old: &str, new: &str) -> PgRe
         p.using = p.using.as_deref().map(|e| rename_identifier(e, old, new));
         p.with_check = p.with_check.as_deref().map(|e| rename_identifier(e, old, new));
     }
-    let keys: Vec<QualName> = ctx.catalog.relations.keys().cloned().collect();
+    // Only the relations the rename reaches are written: a write copies a relation (and its map
+    // node) that the previous snapshot still shares.
+    let reached = |r: &Relation| match r {
+        Relation::Index(i) => &i.table == qn,
+        Relation::Table(other) => {
+            other.constraints.iter().any(|c| matches!(&c.kind, ConstraintKind::ForeignKey(fk) if &fk.ref_table == qn))
+                || other.partition_of.as_ref().is_some_and(|p| &p.parent == qn)
+                || other.inherits.contains(qn)
+        }
+        Relation::Sequence(s) => s.owned_by.as_ref().is_some_and(|(t, c)| t == qn && c == old),
+        Relation::View(_) => false,
+    };
+    let keys: Vec<QualName> =
+        ctx.catalog.relations.iter().filter(|(_, r)| reached(r)).map(|(k, _)| k.clone()).collect();
     for k in keys {
         let Some(r) = ctx.catalog.relations.get_mut(&k) else {
             continue;

@@ -6,10 +6,10 @@ use crate::naming::choose_relation_name;
 use crate::session::{written, Ctx};
 use pg_query::protobuf::{self, a_const};
 use pg_query::NodeEnum;
-use schemasim_catalog::{Persistence, QualName, Relation, Sequence};
+use schemasim_catalog::{Persistence, QualName, Relation, Sequence, SequenceDef};
 
 fn new_sequence(name: QualName, seq: u64, data_type: &str) -> Sequence {
-    Sequence {
+    SequenceDef {
         name,
         seq,
         data_type: data_type.into(),
@@ -25,6 +25,7 @@ fn new_sequence(name: QualName, seq: u64, data_type: &str) -> Sequence {
         grants: Vec::new(),
         persistence: Persistence::Permanent,
     }
+    .into()
 }
 
 /// The sequence behind a serial column, created before its table as PostgreSQL does.

@@ -12,7 +12,7 @@ use crate::session::{written, Ctx};
 use crate::types::{format_type, name_list, serial_base};
 use pg_query::protobuf::{self, ConstrType, CreateStmt};
 use pg_query::NodeEnum;
-use schemasim_catalog::{Column, Identity, PartitionOf, Persistence, QualName, Relation, Table};
+use schemasim_catalog::{Column, Identity, PartitionOf, Persistence, QualName, Relation, Table, TableDef};
 
 /// `CREATE TABLE`.
 pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
@@ -37,7 +37,8 @@ pub fn create_table(ctx: &mut Ctx<'_>, stmt: &CreateStmt) -> PgResult<()> {
     }
     let seq = ctx.catalog.allocate_seq();
     // A new table has no rows (`rows.rs`).
-    let mut table = Table { name: name.clone(), seq, persistence, known_empty: true, ..Default::default() };
+    let mut table: Table =
+        TableDef { name: name.clone(), seq, persistence, known_empty: true, ..Default::default() }.into();
     let mut pending: Vec<PendingConstraint> = Vec::new();
     let mut serials: Vec<(String, String)> = Vec::new();
 
@@ -671,12 +672,12 @@ fn apply_like(
     let source = match ctx.catalog.relations.get(&source_name) {
         Some(Relation::Table(t)) => t.clone(),
         Some(Relation::View(v)) => {
-            let mut t = Table::default();
+            let mut t = TableDef::default();
             for c in &v.columns {
                 t.columns.push(Column::new(c.clone(), "text"));
             }
             ctx.not_simulated(format!("LIKE {}: view column types are not tracked; copied as text", written(rv)));
-            t
+            t.into()
         }
         _ => return Err(PgError::wrong_object_type(&written(rv), "a table, view, composite type, or foreign table")),
     };

@@ -7,7 +7,7 @@ use crate::error::{PgError, PgResult};
 use crate::session::Ctx;
 use crate::types::name_list;
 use pg_query::protobuf::{self, ObjectType};
-use schemasim_catalog::{quote_ident, QualName, Relation, View};
+use schemasim_catalog::{quote_ident, QualName, Relation, View, ViewDef};
 
 /// What a view's query reads and the text to store: relations schema-qualified and `*`
 /// written out as the columns it stood for when the view was created, so the stored query
@@ -116,7 +116,7 @@ pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()>
         3 => Some("CASCADED".to_string()),
         _ => None,
     };
-    let view = View {
+    let view: View = ViewDef {
         name: qn.clone(),
         seq,
         materialized: false,
@@ -132,7 +132,8 @@ pub fn create_view(ctx: &mut Ctx<'_>, stmt: &protobuf::ViewStmt) -> PgResult<()>
         column_comments: Vec::new(),
         grants: Vec::new(),
         owner: None,
-    };
+    }
+    .into();
     ctx.catalog.relations.insert(qn, Relation::View(view));
     Ok(())
 }
@@ -259,7 +260,7 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
         }
         let seq = ctx.catalog.allocate_seq();
         let mut t =
-            schemasim_catalog::Table { name: qn.clone(), seq, persistence: persistence(rv), ..Default::default() };
+            schemasim_catalog::TableDef { name: qn.clone(), seq, persistence: persistence(rv), ..Default::default() };
         t.columns = columns
             .into_iter()
             .enumerate()
@@ -268,11 +269,11 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
                 schemasim_catalog::Column::new(c, type_name)
             })
             .collect();
-        ctx.catalog.relations.insert(qn, Relation::Table(t));
+        ctx.catalog.relations.insert(qn, Relation::Table(t.into()));
         return Ok(());
     }
     let seq = ctx.catalog.allocate_seq();
-    let view = View {
+    let view: View = ViewDef {
         name: qn.clone(),
         seq,
         materialized: true,
@@ -288,7 +289,8 @@ pub fn create_table_as(ctx: &mut Ctx<'_>, stmt: &protobuf::CreateTableAsStmt) ->
         column_comments: Vec::new(),
         grants: Vec::new(),
         owner: None,
-    };
+    }
+    .into();
     ctx.catalog.relations.insert(qn, Relation::View(view));
     Ok(())
 }

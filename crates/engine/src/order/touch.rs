@@ -10,7 +10,7 @@
 
 use crate::diff::ChangeKind;
 use imbl::OrdMap;
-use schemasim_catalog::{quote_ident, Catalog, Column, Function, QualName, Relation, Table};
+use schemasim_catalog::{quote_ident, Catalog, Column, Function, QualName, Relation, Table, TableDef};
 use std::collections::BTreeMap;
 
 /// A stable identity for an object across renames.
@@ -263,8 +263,14 @@ fn added_or_removed(seq: u64, rel: &Relation, kind: ChangeKind, out: &mut Vec<To
 }
 
 /// The table without what is compared part by part.
-fn header(t: &Table) -> Table {
-    Table { columns: Vec::new(), constraints: Vec::new(), triggers: Vec::new(), policies: Vec::new(), ..t.clone() }
+fn header(t: &Table) -> TableDef {
+    TableDef {
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        triggers: Vec::new(),
+        policies: Vec::new(),
+        ..TableDef::clone(t)
+    }
 }
 
 fn table_changes(x: &Table, y: &Table, out: &mut Vec<Touch>) {
