@@ -61,6 +61,9 @@ impl Panel {
     }
 }
 
+/// The pause in the typing after which an edit is replayed.
+pub const TYPING_PAUSE_MS: u32 = 150;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
     Up,
@@ -86,6 +89,9 @@ pub struct AppState {
     pub cursor: Cursor,
     /// Follow the end of the history as the replay progresses (until the user scrubs).
     pub follow_end: bool,
+    /// The last change was typed in the editor: the replay waits for a pause in the typing
+    /// ([`AppState::replay_delay_ms`]), so keystrokes never wait for a replay.
+    pub typing: bool,
     pub panel: Panel,
     pub editor: Option<(usize, Side)>,
     pub search: String,
@@ -167,6 +173,7 @@ impl AppState {
             analysis,
             cursor: Cursor { position, statement: None },
             follow_end: true,
+            typing: false,
             panel: Panel::Problems,
             editor: None,
             search: String::new(),
@@ -338,6 +345,16 @@ impl AppState {
         }
     }
 
+    /// How long the next replay slice waits: a pause in the typing (each keystroke restarts
+    /// the wait), else nothing.
+    pub fn replay_delay_ms(&self) -> u32 {
+        if self.typing {
+            TYPING_PAUSE_MS
+        } else {
+            0
+        }
+    }
+
     /// The jobs the panel on show needs and nobody has computed or is computing.
     pub fn wanted_jobs(&self) -> Vec<JobKind> {
         let mut kinds = Vec::new();
@@ -490,7 +507,10 @@ impl Reducible for AppState {
                         Side::Down => m.down = Some(sql),
                     }
                     match side {
-                        Side::Up => s.project_changed(index),
+                        Side::Up => {
+                            s.project_changed(index);
+                            s.typing = true;
+                        }
                         Side::Down => s.downs_changed(),
                     }
                 }
@@ -504,6 +524,7 @@ impl Reducible for AppState {
                 }
             }
             Action::Advance(keep_going) => {
+                s.typing = false;
                 let project = s.project.clone();
                 s.analysis.advance(&project, || keep_going());
             }

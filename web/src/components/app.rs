@@ -118,13 +118,16 @@ fn inline_markdown(text: &str) -> Html {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
 
-    // Replay in slices until the history is done; each slice schedules the next.
+    // Replay in slices until the history is done; each slice schedules the next. After a
+    // keystroke the first slice waits for a pause in the typing (the next keystroke, a new
+    // revision, cancels the wait).
     {
         let dispatcher = state.dispatcher();
         let pending = !state.replay_finished();
+        let delay = state.replay_delay_ms();
         use_effect_with((state.revision, state.analysis.done(), pending), move |&(_, _, pending)| {
             let timeout = pending.then(|| {
-                Timeout::new(0, move || {
+                Timeout::new(delay, move || {
                     let start = js_sys::Date::now();
                     dispatcher.dispatch(Action::Advance(Rc::new(move || js_sys::Date::now() - start < SLICE_MS)));
                 })
