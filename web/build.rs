@@ -90,7 +90,9 @@ fn main() {
 /// `walkthrough.toml`'s `[[step]]`s as `WalkStep` literals. Keys: `text` (required), `order`
 /// (`"production"`, `"committed"`, or migration name prefixes to run in that order, the others
 /// switched off), `at` (a migration name prefix: the timeline stops after it), `statement`
-/// (1-based, within `at`), `panel` (a tab label), `search` (the Schema panel's filter).
+/// (1-based, within `at`), `panel` (a tab label), `search` (the Schema panel's filter),
+/// `rollback_check` (run the rollback check), `rollback_to` (a migration name prefix: preview
+/// rolling back to the state after it).
 fn walk_steps(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).expect("walkthrough.toml is readable");
     let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -107,7 +109,7 @@ fn walk_steps(path: &Path) -> Vec<String> {
             let step = step.as_table().unwrap_or_else(|| panic!("{}: a step is a table", path.display()));
             for key in step.keys() {
                 assert!(
-                    ["text", "order", "at", "statement", "panel", "search"].contains(&key.as_str()),
+                    ["text", "order", "at", "statement", "panel", "search", "rollback_check", "rollback_to"].contains(&key.as_str()),
                     "{}: unknown key {key}",
                     path.display()
                 );
@@ -131,11 +133,16 @@ fn walk_steps(path: &Path) -> Vec<String> {
                 None => "None".to_string(),
                 Some(v) => format!("Some({})", v.as_integer().filter(|&n| n >= 1).unwrap_or_else(|| panic!("{}: statement counts from 1", path.display()))),
             };
+            let rollback_check = match step.get("rollback_check") {
+                None => false,
+                Some(v) => v.as_bool().unwrap_or_else(|| panic!("{}: rollback_check is true or false", path.display())),
+            };
             format!(
-                "WalkStep {{ text: Cow::Borrowed({text:?}), order: {order}, at: {}, statement: {statement}, panel: {}, search: {} }}",
+                "WalkStep {{ text: Cow::Borrowed({text:?}), order: {order}, at: {}, statement: {statement}, panel: {}, search: {}, rollback_check: {rollback_check}, rollback_to: {} }}",
                 opt_str(step, "at"),
                 opt_str(step, "panel"),
-                opt_str(step, "search")
+                opt_str(step, "search"),
+                opt_str(step, "rollback_to")
             )
         })
         .collect()

@@ -257,6 +257,21 @@ test('the walkthrough drives the app, and each step has its own link', async () 
   await context.close();
 });
 
+test('a walkthrough step runs the rollback check and the preview', async () => {
+  const { context, page, errors } = await openApp();
+  await page.getByTestId('example-select').selectOption('rollback-plan-fails');
+  await page.getByTestId('replay-done').waitFor();
+  await page.getByTestId('walkthrough-next').click();
+  await page.getByTestId('walkthrough-next').click();
+  await page.locator('[data-testid=tab-rollback].active').waitFor();
+  assert.match(await page.getByTestId('down-failed').first().innerText(), /cannot drop table accounts because other objects depend on it/);
+  await page.getByTestId('rollback-preview').waitFor();
+  assert.equal(await page.getByTestId('rollback-target').inputValue(), '3');
+  await shot(page, '21-rollback-walkthrough');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the Queries panel checks the app\'s queries against the step on the timeline', async () => {
   const { context, page, errors } = await openApp();
   await page.getByTestId('tab-queries').click();

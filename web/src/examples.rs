@@ -44,6 +44,10 @@ pub struct WalkStep {
     /// A tab's label.
     pub panel: Option<&'static str>,
     pub search: Option<&'static str>,
+    /// Run the rollback check.
+    pub rollback_check: bool,
+    /// Preview rolling back to the state after the migration whose name starts with this.
+    pub rollback_to: Option<&'static str>,
 }
 
 /// The link fragment that opens an example at a walkthrough step: `#story=<id>&step=<n>`,
@@ -95,6 +99,8 @@ impl EmbeddedExample {
                 statement: None,
                 panel: None,
                 search: None,
+                rollback_check: false,
+                rollback_to: None,
             })
             .collect()
     }

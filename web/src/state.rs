@@ -343,6 +343,12 @@ impl AppState {
         if let Some(search) = step.search {
             self.search = search.to_string();
         }
+        if step.rollback_check {
+            self.rollback_requested = true;
+        }
+        if let Some(p) = step.rollback_to {
+            self.rollback_target = self.project.migrations.iter().position(|m| m.name.starts_with(p)).map(|i| i + 1);
+        }
     }
 
     /// How long the next replay slice waits: a pause in the typing (each keystroke restarts

@@ -264,6 +264,13 @@ fn every_walkthrough_step_sets_the_app_up() {
                 assert!(index.is_some(), "{}: step {}: no migration {at}", story.id, k + 1);
                 assert_eq!(state.cursor.position, index.map_or(0, |i| i + 1));
             }
+            if step.rollback_check {
+                assert!(state.rollback_requested);
+                assert_eq!(state.wanted_jobs().first(), Some(&JobKind::RollbackCheck), "{}: step {}", story.id, k + 1);
+            }
+            if let Some(to) = step.rollback_to {
+                assert!(state.rollback_target.is_some(), "{}: step {}: no migration {to}", story.id, k + 1);
+            }
             if let crate::examples::StepOrder::Names(prefixes) = step.order {
                 let on: Vec<&str> =
                     state.project.migrations.iter().filter(|m| m.enabled).map(|m| m.name.as_str()).collect();
