@@ -380,14 +380,7 @@ fn run_check(queries: &std::path::Path, at: Option<&str>, format: Format, args: 
 
 fn run_lint(format: Format, show_suppressed: bool, args: &ReplayArgs) -> Result<ExitCode> {
     let project = load_project(&args.paths)?;
-    let mut steps = project.steps.clone();
-    if let Some(spec) = &args.until {
-        let Some(i) = schemasim_layouts::resolve_step(&project, spec) else {
-            bail!("--until {spec}: no migration has that name, version or position");
-        };
-        steps.truncate(i + 1);
-    }
-    let migrations = to_migrations(&steps, args);
+    let migrations = migrations_until(&project, args)?;
     let report = schemasim_engine::lint(&migrations, &replay_options(args));
     match format {
         Format::Json => println!(
@@ -668,16 +661,21 @@ fn load_project(paths: &[PathBuf]) -> Result<Project> {
 
 fn replay_paths(args: &ReplayArgs) -> Result<(Project, Replay)> {
     let project = load_project(&args.paths)?;
+    let migrations = migrations_until(&project, args)?;
+    let replay = schemasim_engine::replay(&migrations, &replay_options(args));
+    Ok((project, replay))
+}
+
+/// The project's migrations, up to the one `--until` names (all without it).
+pub(crate) fn migrations_until(project: &Project, args: &ReplayArgs) -> Result<Vec<Migration>> {
     let mut steps = project.steps.clone();
     if let Some(spec) = &args.until {
-        let Some(i) = schemasim_layouts::resolve_step(&project, spec) else {
+        let Some(i) = schemasim_layouts::resolve_step(project, spec) else {
             bail!("--until {spec}: no migration has that name, version or position");
         };
         steps.truncate(i + 1);
     }
-    let migrations = to_migrations(&steps, args);
-    let replay = schemasim_engine::replay(&migrations, &replay_options(args));
-    Ok((project, replay))
+    Ok(to_migrations(&steps, args))
 }
 
 fn to_migrations(steps: &[schemasim_layouts::Step], args: &ReplayArgs) -> Vec<Migration> {

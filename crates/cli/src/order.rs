@@ -1,7 +1,7 @@
 //! `schemasim order`: the dependency graph between migrations, the pairs that can be swapped, and
 //! `--try ORDER` (replay another order and explain what changes).
 
-use super::{exit_code, load_project, replay_options, to_migrations, ReplayArgs};
+use super::{exit_code, load_project, migrations_until, replay_options, ReplayArgs};
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use schemasim_engine::order::{
@@ -20,14 +20,7 @@ pub enum OrderFormat {
 
 pub fn run(format: OrderFormat, tried: Option<&str>, swap_pairs: bool, args: &ReplayArgs) -> Result<ExitCode> {
     let project = load_project(&args.paths)?;
-    let mut steps = project.steps.clone();
-    if let Some(spec) = &args.until {
-        let Some(i) = resolve_step(&project, spec) else {
-            bail!("--until {spec}: no migration has that name, version or position");
-        };
-        steps.truncate(i + 1);
-    }
-    let migrations = to_migrations(&steps, args);
+    let migrations = migrations_until(&project, args)?;
     let options = replay_options(args);
     let base = schemasim_engine::new_session(&options);
     let replay = schemasim_engine::replay_from(base.clone(), &migrations, &options);
