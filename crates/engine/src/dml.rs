@@ -345,14 +345,7 @@ pub fn call(ctx: &mut Ctx<'_>, stmt: &protobuf::CallStmt) -> PgResult<()> {
         ctx.not_simulated("CallStmt: effects of this statement are not simulated");
         return Ok(());
     };
-    let names: Vec<String> = fc
-        .funcname
-        .iter()
-        .filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect();
+    let names = crate::types::name_list(&fc.funcname);
     let written_name = names.join(".");
     let (schema, name) = match names.as_slice() {
         [n] => (None, n.clone()),

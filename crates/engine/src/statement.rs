@@ -86,10 +86,7 @@ pub fn execute(ctx: &mut Ctx<'_>, node: &NodeEnum) -> PgResult<()> {
             // calls to it are not judged.
             if let NodeEnum::DefineStmt(d) = &other {
                 if d.kind() == pg_query::protobuf::ObjectType::ObjectAggregate {
-                    if let Some(name) = d.defnames.last().and_then(|n| match &n.node {
-                        Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                        _ => None,
-                    }) {
+                    if let Some(name) = crate::types::name_list(&d.defnames).pop() {
                         ctx.catalog.unmodelled_functions.insert(name);
                     }
                 }

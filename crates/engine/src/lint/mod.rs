@@ -272,13 +272,7 @@ pub(crate) fn drop_objects(stmt: &pg_query::protobuf::DropStmt) -> Vec<(String, 
                 Some(NodeEnum::TypeName(t)) => t.names.clone(),
                 _ => return None,
             };
-            let names: Vec<String> = items
-                .iter()
-                .filter_map(|n| match n.node.as_ref() {
-                    Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                    _ => None,
-                })
-                .collect();
+            let names = crate::types::name_list(&items);
             match names.as_slice() {
                 [name] => Some((String::new(), name.clone())),
                 [.., schema, name] => Some((schema.clone(), name.clone())),

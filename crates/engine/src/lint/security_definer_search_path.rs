@@ -36,14 +36,7 @@ fn check(ctx: &StatementCtx<'_>) -> Vec<String> {
     if !definer || pinned {
         return Vec::new();
     }
-    let name: Vec<String> = stmt
-        .funcname
-        .iter()
-        .filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect();
+    let name = crate::types::name_list(&stmt.funcname);
     vec![format!(
         "function {} is SECURITY DEFINER without SET search_path: it resolves names through the caller's search_path with its owner's rights",
         name.join(".")
