@@ -43,17 +43,7 @@ pub fn run(ctx: &mut Ctx<'_>, body: &str) -> PgResult<()> {
     let datums = function.get("datums").and_then(Json::as_array).cloned().unwrap_or_default();
     let mut interp = Interp::new(&datums, action, 0);
     let result = interp.block(ctx, action);
-    if let Some(path) = interp.state.search_path_before_local.take() {
-        // set_config(..., true) lasts until the end of the statement's own transaction.
-        *ctx.search_path = path;
-    }
-    match result {
-        Ok(_) => Ok(()),
-        Err(mut e) => {
-            e.position = None;
-            Err(e)
-        }
-    }
+    interp.finish(ctx, result)
 }
 
 thread_local! {
@@ -88,16 +78,7 @@ pub fn call(ctx: &mut Ctx<'_>, name: &str, definition: &str, args: Vec<Value>) -
     CALL_DEPTH.with(|d| d.set(depth + 1));
     let result = interp.block(ctx, action);
     CALL_DEPTH.with(|d| d.set(depth));
-    if let Some(path) = interp.state.search_path_before_local.take() {
-        *ctx.search_path = path;
-    }
-    match result {
-        Ok(_) => Ok(()),
-        Err(mut e) => {
-            e.position = None;
-            Err(e)
-        }
-    }
+    interp.finish(ctx, result)
 }
 
 /// PL/pgSQL compile errors with their SQLSTATEs (pl_gram.y, pl_comp.c).
@@ -272,6 +253,22 @@ impl Interp {
         let mut claimed = vec![false; datums.len()];
         assign_block(action, 0, &declared, &mut claimed, &mut interp.decls);
         interp
+    }
+
+    /// After the outermost block of a DO or CALL: `set_config(..., true)` lasts until the end
+    /// of the statement's own transaction, and an error is reported at the statement, not at a
+    /// position inside the body.
+    fn finish(&mut self, ctx: &mut Ctx<'_>, result: PgResult<Flow>) -> PgResult<()> {
+        if let Some(path) = self.state.search_path_before_local.take() {
+            *ctx.search_path = path;
+        }
+        match result {
+            Ok(_) => Ok(()),
+            Err(mut e) => {
+                e.position = None;
+                Err(e)
+            }
+        }
     }
 
     /// Runs a block: declarations, body, and its EXCEPTION handlers as a subtransaction.
