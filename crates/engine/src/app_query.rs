@@ -26,22 +26,7 @@ pub fn check_queries(catalog: &Catalog, options: &ReplayOptions, sql: &str) -> V
 }
 
 fn check_one(session: &Session, sql: &str, p: &ParsedStatement) -> StatementReport {
-    let (line, column) = parse::line_column(sql, p.offset);
-    let mut report = StatementReport {
-        line,
-        column,
-        offset: p.offset,
-        len: p.len,
-        outcome: Outcome::Ok,
-        sqlstate: None,
-        message: None,
-        detail: None,
-        hint: None,
-        error_position: None,
-        notices: Vec::new(),
-        warnings: Vec::new(),
-        catalog_after: None,
-    };
+    let mut report = StatementReport { outcome: Outcome::Ok, ..crate::skipped_statement(sql, p.offset, p.len) };
     let result = match &p.node {
         Ok(node) => {
             let mut scratch = session.clone();

@@ -195,7 +195,8 @@ pub fn skip_migration(m: &Migration, catalog: &Catalog) -> MigrationReport {
     }
 }
 
-fn skipped_statement(sql: &str, offset: usize, len: usize) -> StatementReport {
+/// The report of a statement that did not run, at its place in `sql`.
+pub(crate) fn skipped_statement(sql: &str, offset: usize, len: usize) -> StatementReport {
     let (line, column) = parse::line_column(sql, offset);
     StatementReport {
         line,
