@@ -64,7 +64,8 @@ pub enum JobOutput {
 }
 
 /// Runs jobs, keeping the replays of the last project it saw: the panels of one revision
-/// (Drift and Order both need the committed history) replay it once.
+/// (Drift and Order both need the committed history) replay it once, and each replay is made
+/// only when a job needs it.
 #[derive(Default)]
 pub struct JobRunner {
     last: Option<Replayed>,
@@ -72,6 +73,7 @@ pub struct JobRunner {
 
 struct Replayed {
     project: Project,
+    /// The base session, and the current order once [`Replayed::replayed_to_the_end`] ran.
     analysis: Analysis,
     committed: Option<std::rc::Rc<CommittedHistory>>,
 }
@@ -79,8 +81,8 @@ struct Replayed {
 impl JobRunner {
     pub fn run(&mut self, request: &JobRequest) -> JobOutput {
         let project = &request.project;
-        let replayed = self.replayed(project);
         match request.kind {
+            // The lints replay the history themselves, statement by statement.
             JobKind::Lints => {
                 let indexes = enabled(project);
                 let migrations: Vec<_> = indexes.iter().filter_map(|&i| project.up(i)).collect();
@@ -88,6 +90,7 @@ impl JobRunner {
             }
             JobKind::Drift => {
                 let Some(dump) = project.production_dump.as_deref() else { return JobOutput::Drift(None) };
+                let replayed = self.replayed(project);
                 let (Some(history), Some(base)) = (replayed.committed(project), replayed.analysis.base()) else {
                     return JobOutput::Failed("no history to compare with".into());
                 };
@@ -100,6 +103,7 @@ impl JobRunner {
                 )))
             }
             JobKind::Order => {
+                let replayed = self.replayed(project);
                 let (Some(history), Some(base)) = (replayed.committed(project), replayed.analysis.base().cloned())
                 else {
                     return JobOutput::Failed("no history to order".into());
@@ -115,32 +119,40 @@ impl JobRunner {
                 });
                 JobOutput::Order { graph, tried }
             }
-            JobKind::RollbackCheck => match replayed.analysis.rollback_check(project) {
+            JobKind::RollbackCheck => match self.replayed(project).analysis.rollback_check(project) {
                 Some((report, indexes)) => JobOutput::RollbackCheck { report, indexes },
                 None => JobOutput::Failed("no replay to roll back".into()),
             },
-            JobKind::RollbackTo(target) => match replayed.analysis.rollback_to(project, target) {
-                Some(preview) => JobOutput::RollbackTo(preview),
-                None => JobOutput::Failed(format!("there is no step {target} to roll back to")),
-            },
+            JobKind::RollbackTo(target) => {
+                match self.replayed(project).replayed_to_the_end(project).rollback_to(project, target) {
+                    Some(preview) => JobOutput::RollbackTo(preview),
+                    None => JobOutput::Failed(format!("there is no step {target} to roll back to")),
+                }
+            }
         }
     }
 
-    /// The project replayed to the end (its current order and switches), reused while the
-    /// project is unchanged.
+    /// The replays of `project`, reused while the project is unchanged.
     fn replayed(&mut self, project: &Project) -> &mut Replayed {
         if self.last.as_ref().is_some_and(|r| r.project != *project) {
             self.last = None;
         }
-        self.last.get_or_insert_with(|| {
-            let mut analysis = Analysis::new(project);
-            analysis.advance(project, || true);
-            Replayed { project: project.clone(), analysis, committed: None }
+        self.last.get_or_insert_with(|| Replayed {
+            project: project.clone(),
+            analysis: Analysis::new(project),
+            committed: None,
         })
     }
 }
 
 impl Replayed {
+    /// The project replayed to the end, in its current order and switches.
+    fn replayed_to_the_end(&mut self, project: &Project) -> &Analysis {
+        // Nothing to do once it got there.
+        self.analysis.advance(project, || true);
+        &self.analysis
+    }
+
     fn committed(&mut self, project: &Project) -> Option<std::rc::Rc<CommittedHistory>> {
         if self.committed.is_none() {
             self.committed = self.analysis.replay_committed(project).map(std::rc::Rc::new);
