@@ -28,8 +28,15 @@ pub fn queries_panel(props: &Props) -> Html {
         })
     };
     let sql = state.project.app_queries.clone();
-    let options = state.project.options();
-    let reports: Option<Vec<StatementReport>> = state.catalog().map(|c| check_queries(c, &options, &sql));
+    // Checked again only when the queries, the project or the timeline's step change.
+    let reports = {
+        let state = state.clone();
+        use_memo((state.revision, state.cursor, state.analysis.done()), move |_| {
+            let options = state.project.options();
+            state.catalog().map(|c| check_queries(c, &options, &state.project.app_queries))
+        })
+    };
+    let reports: &Option<Vec<StatementReport>> = &reports;
     let strip = {
         let state = state.clone();
         use_memo((state.revision, state.analysis.done()), move |_| {
@@ -49,7 +56,7 @@ pub fn queries_panel(props: &Props) -> Html {
         0 => "the empty database".to_string(),
         p => state.project.migrations.get(p - 1).map_or("", |m| m.name.as_str()).to_string(),
     };
-    let results = match &reports {
+    let results = match reports {
         _ if sql.trim().is_empty() => html! {
             <p class="empty">{ "Paste the application's queries (INSERT, UPDATE, DELETE, SELECT, with joins, CTEs, RETURNING, ON CONFLICT): each is checked against the schema of the step the timeline is on, with PostgreSQL's errors." }</p>
         },
