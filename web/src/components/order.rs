@@ -4,7 +4,7 @@
 use crate::arcs::{arc_view, row_y, ArcRole, ARC_BAND, ROW_HEIGHT};
 use crate::jobs::{JobKind, JobOutput};
 use crate::state::{Action, AppState};
-use schemasim_engine::order::{DependencyGraph, Edge};
+use schemasim_engine::order::Edge;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -60,38 +60,55 @@ pub fn order_panel(props: &Props) -> Html {
         },
     };
     let free = graph.free();
-    let broken: &[schemasim_engine::order::Edge] = tried.as_ref().map_or(&[], |t| &t.broken);
+    let answer = state.job_results.get(&JobKind::Order).cloned().map(OrderAnswer);
     html! {
         <div class="order" data-testid="order">
             { sandbox }
             <h3>{ format!("Dependencies in the committed order ({} edges; free to move: {})", graph.edges.len(),
                 if free.is_empty() { "none".to_string() } else { free.iter().map(|&i| graph.migrations[i].name.clone()).collect::<Vec<_>>().join(", ") }) }</h3>
-            <DependencyArcs graph={Rc::new(graph.clone())} broken={Rc::new(broken.to_vec())} />
+            if let Some(answer) = answer { <DependencyArcs {answer} /> }
         </div>
+    }
+}
+
+/// The Order job's answer, compared by identity: an answer is replaced, never changed, so the
+/// arcs are not laid out again (nor the graph compared edge by edge) on every render.
+#[derive(Clone)]
+struct OrderAnswer(Rc<JobOutput>);
+
+impl PartialEq for OrderAnswer {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct ArcsProps {
-    graph: Rc<DependencyGraph>,
-    broken: Rc<Vec<Edge>>,
+    answer: OrderAnswer,
 }
 
 /// The migrations as a timeline with an arc from each to each later one that needs it; a
 /// click on a migration shows what it needs and what needs it, a click on an arc its reasons.
 #[function_component(DependencyArcs)]
 fn dependency_arcs(props: &ArcsProps) -> Html {
-    let graph = &props.graph;
-    let n = graph.migrations.len();
     let focus = use_state(|| None::<usize>);
     let picked = use_state(|| None::<(usize, usize)>);
+    let graph = match &*props.answer.0 {
+        JobOutput::Order { graph, .. } => Some(graph),
+        _ => None,
+    };
+    let n = graph.map_or(0, |g| g.migrations.len());
     let current_focus = (*focus).filter(|&f| f < n);
     let view = {
-        let (graph, broken) = (props.graph.clone(), props.broken.clone());
-        use_memo((props.graph.clone(), props.broken.clone(), current_focus), move |_| {
-            arc_view(&graph, current_focus, &broken)
+        let answer = props.answer.clone();
+        use_memo((props.answer.clone(), current_focus), move |_| match &*answer.0 {
+            JobOutput::Order { graph, tried } => {
+                Some(arc_view(graph, current_focus, tried.as_ref().map_or(&[], |t| &t.broken)))
+            }
+            _ => None,
         })
     };
+    let (Some(graph), Some(view)) = (graph, view.as_ref()) else { return html! {} };
     let width = ARC_BAND + 420.0;
     let arcs = view.arcs.iter().map(|arc| {
         let class = match arc.role {
