@@ -1,8 +1,10 @@
 //! The replay behind every view, computed incrementally: `states[i]` is the session before
 //! migration `i` (so `states[0]` is a fresh database), `reports[i]` what migration `i` did.
 //! An edit of migration `k` keeps `states[..=k]` and replays from there; the replay advances
-//! a few migrations at a time so the page stays responsive.
+//! a few migrations at a time. It runs in the workers: the replay worker's
+//! [`crate::replay::ReplayHost`] and the jobs' [`crate::jobs::JobRunner`].
 use crate::project::Project;
+use crate::replay::Cursor;
 use schemasim_engine::{
     replay_from,
     rollback::{rollback_check, RollbackReport, Step},
@@ -49,6 +51,14 @@ impl Analysis {
         let report = self.reports.get(index)?;
         let s = report.statements.get(statement)?;
         s.catalog_after.as_ref().or_else(|| self.catalog_at(index))
+    }
+
+    /// The schema at a point of the timeline.
+    pub fn catalog_at_cursor(&self, at: Cursor) -> Option<&Catalog> {
+        match at.statement {
+            Some(s) if at.position > 0 => self.catalog_after_statement(at.position - 1, s),
+            _ => self.catalog_at(at.position),
+        }
     }
 
     /// The session before the first migration.

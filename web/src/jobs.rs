@@ -1,12 +1,12 @@
 //! Whole-history analyses that take too long for the page's thread (seconds on a history the
-//! size of Lemmy's): the lints, drift, dependency graph and order sandbox, the rollback check
-//! and the "roll back to step k" preview. Each is a [`JobRequest`] (plain data, the project
-//! itself) answered by a [`JobOutput`] (plain data), so it runs in the web worker
+//! size of Lemmy's): the lints, drift, dependency graph and order sandbox, the rollback check,
+//! the "roll back to step k" preview and the application's queries at every step. Each is a [`JobRequest`] (plain data, the project
+//! itself) answered by a [`JobOutput`] (plain data), so it runs in the jobs worker
 //! (`worker.rs`) or, where no worker can start, on the page: the same [`JobRunner`] either way.
 use crate::analysis::{Analysis, CommittedHistory, RollbackPreview};
 use crate::project::Project;
 use schemasim_engine::order::{dependency_graph, try_order, DependencyGraph, TryReport};
-use schemasim_engine::{DriftReport, LintReport, RollbackReport};
+use schemasim_engine::{DriftReport, LintReport, RollbackReport, StatementReport};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -17,6 +17,8 @@ pub enum JobKind {
     RollbackCheck,
     /// The preview of running the downs back to the state after this many migrations.
     RollbackTo(usize),
+    /// The application's queries checked at every step (the Queries panel's strip).
+    QueriesByStep,
 }
 
 /// What the page sends: the project as it stands at `revision`.
@@ -58,6 +60,8 @@ pub enum JobOutput {
         indexes: Vec<usize>,
     },
     RollbackTo(RollbackPreview),
+    /// `steps[k]`: the queries checked against the schema after `k` migrations.
+    QueriesByStep(Vec<Vec<StatementReport>>),
     /// The analysis could not run (the worker crashed): said to the user, never retried for
     /// the same revision.
     Failed(String),
@@ -128,6 +132,15 @@ impl JobRunner {
                     Some(preview) => JobOutput::RollbackTo(preview),
                     None => JobOutput::Failed(format!("there is no step {target} to roll back to")),
                 }
+            }
+            JobKind::QueriesByStep => {
+                let analysis = self.replayed(project).replayed_to_the_end(project);
+                let options = project.options();
+                let steps = (0..=project.migrations.len())
+                    .filter_map(|k| analysis.catalog_at(k))
+                    .map(|catalog| schemasim_engine::check_queries(catalog, &options, &project.app_queries))
+                    .collect();
+                JobOutput::QueriesByStep(steps)
             }
         }
     }

@@ -1,9 +1,10 @@
 //! The app's state and every change to it, as a Yew `Reducible` with no Html, so the UI logic
 //! is unit-tested natively.
-use crate::analysis::Analysis;
 use crate::examples::StepOrder;
 use crate::jobs::{JobKind, JobOutput, JobResponse};
 use crate::project::{MigrationFile, Project};
+pub use crate::replay::Cursor;
+use crate::replay::{ReplayMessage, ReplayView};
 use schemasim_engine::{Catalog, Outcome};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -61,21 +62,18 @@ impl Panel {
     }
 }
 
-/// The pause in the typing after which an edit is replayed.
+/// The pause in the typing after which an edit goes to the replay worker (each keystroke would
+/// otherwise send the whole project and start a replay the next one makes stale).
 pub const TYPING_PAUSE_MS: u32 = 150;
+
+/// Past this many steps the Queries panel's per-step strip is not computed (it checks every
+/// query at every step).
+pub const QUERY_STRIP_MAX_STEPS: usize = 80;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
     Up,
     Down,
-}
-
-/// Where the timeline stands: after `position` migrations, or within migration `position - 1`
-/// after its statement `statement`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Cursor {
-    pub position: usize,
-    pub statement: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -85,12 +83,14 @@ pub struct AppState {
     pub project: Rc<Project>,
     /// Bumped on every change to the project (persistence and links follow it).
     pub revision: u64,
-    pub analysis: Analysis,
+    /// The replay's reports and the schemas fetched from the replay worker.
+    pub replay: ReplayView,
+    /// Where the timeline stands.
     pub cursor: Cursor,
     /// Follow the end of the history as the replay progresses (until the user scrubs).
     pub follow_end: bool,
-    /// The last change was typed in the editor: the replay waits for a pause in the typing
-    /// ([`AppState::replay_delay_ms`]), so keystrokes never wait for a replay.
+    /// The last change was typed in the editor: it goes to the replay worker after a pause in
+    /// the typing ([`AppState::replay_delay_ms`]).
     pub typing: bool,
     pub panel: Panel,
     pub editor: Option<(usize, Side)>,
@@ -133,7 +133,20 @@ pub enum Action {
     },
     AddDown(usize),
     /// Replay more of the history; the closure says whether there is time left.
-    Advance(Rc<dyn Fn() -> bool>),
+    /// The replay worker was told about this epoch of the project.
+    ReplaySent(u64),
+    /// These schemas were asked of the replay worker for this epoch.
+    SchemasRequested {
+        epoch: u64,
+        at: Vec<Cursor>,
+    },
+    /// The replay worker's reports or a schema.
+    Replayed(Box<ReplayMessage>),
+    /// The replay worker crashed; it was restarted unless it kept crashing.
+    ReplayWorkerCrashed {
+        why: String,
+        restarted: bool,
+    },
     SetPosition(usize),
     SetStatement(Option<usize>),
     /// Jump to a statement (from the problems list): timeline, editor and panel follow.
@@ -164,13 +177,12 @@ pub enum Action {
 
 impl AppState {
     pub fn new(project: Project, example: Option<String>) -> Self {
-        let analysis = Analysis::new(&project);
         let position = project.migrations.len();
         AppState {
             generation: 0,
             project: Rc::new(project),
             revision: 0,
-            analysis,
+            replay: ReplayView::after(None),
             cursor: Cursor { position, statement: None },
             follow_end: true,
             typing: false,
@@ -189,32 +201,33 @@ impl AppState {
     }
 
     pub fn replay_finished(&self) -> bool {
-        self.analysis.finished(&self.project)
+        self.replay.finished(&self.project)
     }
 
-    /// The schema at the cursor, once the replay has got there.
+    /// The schema at the cursor, once the replay worker sent it.
     pub fn catalog(&self) -> Option<&Catalog> {
-        match self.cursor.statement {
-            Some(s) if self.cursor.position > 0 => self.analysis.catalog_after_statement(self.cursor.position - 1, s),
-            _ => self.analysis.catalog_at(self.cursor.position),
-        }
+        self.replay.catalog(self.cursor)
     }
 
     /// The schema just before the step the cursor is on (the previous statement, or the state
     /// before the migration): what the Diff panel compares with.
     pub fn catalog_before_cursor(&self) -> Option<&Catalog> {
-        match self.cursor.statement {
-            Some(s) if s > 0 && self.cursor.position > 0 => {
-                self.analysis.catalog_after_statement(self.cursor.position - 1, s - 1)
-            }
-            _ => self.analysis.catalog_at(self.cursor.position.saturating_sub(1)),
+        self.replay.catalog(self.cursor.before())
+    }
+
+    /// The schemas the panel on show reads (fetched from the replay worker).
+    pub fn wanted_schemas(&self) -> Vec<Cursor> {
+        match self.panel {
+            Panel::Schema | Panel::Diff => vec![self.cursor, self.cursor.before()],
+            Panel::Rls | Panel::Diagram | Panel::Audit | Panel::Queries => vec![self.cursor],
+            Panel::Problems | Panel::Rollback | Panel::Lints | Panel::Drift | Panel::Order => Vec::new(),
         }
     }
 
     /// Every error, notice and warning so far: `(migration, statement, problem)`.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
-        for (index, report) in self.analysis.reports().enumerate() {
+        for (index, report) in self.replay.reports().enumerate() {
             for (statement, s) in report.statements.iter().enumerate() {
                 if s.outcome == Outcome::Error {
                     out.push(Problem {
@@ -261,7 +274,7 @@ impl AppState {
     }
 
     fn project_changed(&mut self, from: usize) {
-        self.analysis.invalidate_from(from);
+        self.replay.invalidate_from(from);
         self.downs_changed();
         self.clamp_cursor();
     }
@@ -351,8 +364,8 @@ impl AppState {
         }
     }
 
-    /// How long the next replay slice waits: a pause in the typing (each keystroke restarts
-    /// the wait), else nothing.
+    /// How long the project waits before it goes to the replay worker: a pause in the typing
+    /// (each keystroke restarts the wait), else nothing.
     pub fn replay_delay_ms(&self) -> u32 {
         if self.typing {
             TYPING_PAUSE_MS
@@ -368,6 +381,12 @@ impl AppState {
             Panel::Lints => kinds.push(JobKind::Lints),
             Panel::Drift if self.project.production_dump.is_some() => kinds.push(JobKind::Drift),
             Panel::Order => kinds.push(JobKind::Order),
+            Panel::Queries
+                if self.project.migrations.len() <= QUERY_STRIP_MAX_STEPS
+                    && !self.project.app_queries.trim().is_empty() =>
+            {
+                kinds.push(JobKind::QueriesByStep)
+            }
             Panel::Rollback => {
                 if self.rollback_requested {
                     kinds.push(JobKind::RollbackCheck);
@@ -443,6 +462,7 @@ impl Reducible for AppState {
                 fresh.revision = s.revision + 1;
                 fresh.generation = s.generation + 1;
                 fresh.status = status;
+                fresh.replay = ReplayView::after(Some(&s.replay));
                 // Jobs still running for the old project: their answers are dropped on arrival.
                 fresh.jobs_pending = std::mem::take(&mut s.jobs_pending);
                 return Rc::new(fresh);
@@ -529,10 +549,22 @@ impl Reducible for AppState {
                     s.downs_changed();
                 }
             }
-            Action::Advance(keep_going) => {
+            Action::ReplaySent(epoch) => {
                 s.typing = false;
-                let project = s.project.clone();
-                s.analysis.advance(&project, || keep_going());
+                s.replay.project_sent(epoch);
+            }
+            Action::SchemasRequested { epoch, at } => s.replay.snapshots_requested(epoch, &at),
+            Action::Replayed(message) => {
+                let on_show = s.wanted_schemas();
+                s.replay.receive(*message, &on_show);
+            }
+            Action::ReplayWorkerCrashed { why, restarted } => {
+                s.replay.worker_restarted();
+                s.status = Some(if restarted {
+                    format!("The replay crashed (a bug in schemasim: {why}); it was restarted.")
+                } else {
+                    format!("The replay keeps crashing (a bug in schemasim: {why}); reload the page to try again.")
+                });
             }
             Action::SetPosition(position) => {
                 let n = s.project.migrations.len();

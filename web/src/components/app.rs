@@ -1,4 +1,4 @@
-//! The root: owns the reducer, drives the incremental replay, persists the project.
+//! The root: owns the reducer, talks to the workers (replay and jobs), persists the project.
 use super::{
     audit, diagram, diff, drift, editor, header, lints, order, problems, project_list, queries, rls, rollback, schema,
     timeline,
@@ -6,8 +6,9 @@ use super::{
 use crate::examples;
 use crate::jobs::JobRequest;
 use crate::project::Project;
+use crate::replay::ReplayRequest;
 use crate::state::{Action, AppState, Panel};
-use crate::worker::JobSender;
+use crate::worker::{JobSender, ReplaySender};
 use gloo::storage::{LocalStorage, Storage};
 use gloo::timers::callback::Timeout;
 use std::cell::Cell;
@@ -16,8 +17,6 @@ use yew::prelude::*;
 
 const STORAGE_KEY: &str = "schemasim.project";
 const STORAGE_EXAMPLE_KEY: &str = "schemasim.example";
-/// Each replay slice stops after this long, so input and painting never wait for a replay.
-const SLICE_MS: f64 = 30.0;
 
 /// The project to open: a shared link first (then the link is cleared from the address bar, so
 /// a reload shows the saved project), else the saved project, else the default story.
@@ -118,21 +117,45 @@ fn inline_markdown(text: &str) -> Html {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
 
-    // Replay in slices until the history is done; each slice schedules the next. After a
-    // keystroke the first slice waits for a pause in the typing (the next keystroke, a new
-    // revision, cancels the wait).
+    // The replay runs in its worker: the page sends it the project (after a pause in the
+    // typing: the next keystroke, a new epoch, cancels the wait) and asks it for the schemas
+    // the panel on show reads.
+    let replay = {
+        let (on_message, on_crash) = (state.dispatcher(), state.dispatcher());
+        use_memo((), move |_| {
+            ReplaySender::start(
+                Callback::from(move |m| on_message.dispatch(Action::Replayed(Box::new(m)))),
+                Callback::from(move |(why, restarted)| {
+                    on_crash.dispatch(Action::ReplayWorkerCrashed { why, restarted })
+                }),
+            )
+        })
+    };
     {
-        let dispatcher = state.dispatcher();
-        let pending = !state.replay_finished();
+        let unsent = state.replay.project_unsent();
         let delay = state.replay_delay_ms();
-        use_effect_with((state.revision, state.analysis.done(), pending), move |&(_, _, pending)| {
-            let timeout = pending.then(|| {
+        let (state, replay) = (state.clone(), replay.clone());
+        use_effect_with((state.replay.epoch(), unsent), move |&(epoch, unsent)| {
+            let timeout = unsent.then(|| {
                 Timeout::new(delay, move || {
-                    let start = js_sys::Date::now();
-                    dispatcher.dispatch(Action::Advance(Rc::new(move || js_sys::Date::now() - start < SLICE_MS)));
+                    if let Some(request) = state.replay.project_request(&state.project) {
+                        state.dispatch(Action::ReplaySent(epoch));
+                        replay.send(request);
+                    }
                 })
             });
             move || drop(timeout)
+        });
+    }
+    {
+        let at = state.replay.schemas_to_fetch(&state.wanted_schemas());
+        let epoch = state.replay.epoch();
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.generation, move |_| {
+            if !at.is_empty() {
+                dispatcher.dispatch(Action::SchemasRequested { epoch, at: at.clone() });
+                replay.send(ReplayRequest::Snapshots { epoch, at });
+            }
         });
     }
 
@@ -179,7 +202,7 @@ pub fn app() -> Html {
         Callback::from(move |action: Action| state.dispatch(action))
     };
     let n = state.project.migrations.len();
-    let done = state.analysis.done();
+    let done = state.replay.done();
     let example = state.example.as_deref().and_then(examples::find);
     let problems = state.problems();
     let error_count = problems.iter().filter(|p| p.severity == crate::state::Severity::Error).count();

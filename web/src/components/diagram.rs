@@ -16,9 +16,10 @@ pub fn diagram_panel(props: &Props) -> Html {
     let filter = use_state(String::new);
     let svg = {
         let state = state.clone();
-        use_memo((state.revision, state.cursor, state.analysis.done(), (*filter).clone()), move |(_, _, _, filter)| {
-            state.catalog().map(|c| er::render(c, filter))
-        })
+        use_memo(
+            (state.revision, state.cursor, state.catalog().is_some(), (*filter).clone()),
+            move |(_, _, _, filter)| state.catalog().map(|c| er::render(c, filter)),
+        )
     };
     let on_filter = {
         let filter = filter.clone();

@@ -29,7 +29,7 @@ pub fn editor(props: &Props) -> Html {
         Side::Down => migration.down.clone().unwrap_or_default(),
     };
     // Markers only for the up: the down is not part of the replayed history.
-    let report = (side == Side::Up).then(|| state.analysis.report(index)).flatten();
+    let report = (side == Side::Up).then(|| state.replay.report(index)).flatten();
     let mut markers: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     if let Some(report) = report {
         for s in &report.statements {

@@ -25,7 +25,7 @@ pub fn lints_panel(props: &Props) -> Html {
         <ul class="problems" data-testid="lints">
             { for findings.into_iter().map(|f| {
                 let index = indexes.iter().copied().find(|&i| state.project.migrations[i].name == f.migration);
-                let statement = index.and_then(|i| state.analysis.report(i)).and_then(|r| {
+                let statement = index.and_then(|i| state.replay.report(i)).and_then(|r| {
                     r.statements.iter().rposition(|s| (s.line, s.column) <= (f.line, f.column))
                 });
                 let dispatch = props.dispatch.clone();

@@ -50,7 +50,7 @@ pub fn project_list(props: &Props) -> Html {
     };
 
     let items = state.project.migrations.iter().enumerate().map(|(i, m)| {
-        let report = state.analysis.report(i);
+        let report = state.replay.report(i);
         let (class, text) = badge(m.enabled, report);
         let selected = state.cursor.position == i + 1;
         let editing = state.editor.map(|(e, _)| e) == Some(i);

@@ -2,13 +2,11 @@
 //! `check_queries`, as `schemasim check --queries`): PostgreSQL's errors for missing relations,
 //! columns and ambiguous names, without a database. Small histories also get a strip per
 //! query: at which steps it would have worked.
+use crate::jobs::{JobKind, JobOutput};
 use crate::state::{Action, AppState};
 use schemasim_engine::{check_queries, Outcome, StatementReport};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// Past this many steps the per-step strip is not computed (it checks every query at every step).
-const STRIP_MAX_STEPS: usize = 80;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -31,26 +29,16 @@ pub fn queries_panel(props: &Props) -> Html {
     // Checked again only when the queries, the project or the timeline's step change.
     let reports = {
         let state = state.clone();
-        use_memo((state.revision, state.cursor, state.analysis.done()), move |_| {
+        use_memo((state.revision, state.cursor, state.catalog().is_some()), move |_| {
             let options = state.project.options();
             state.catalog().map(|c| check_queries(c, &options, &state.project.app_queries))
         })
     };
     let reports: &Option<Vec<StatementReport>> = &reports;
-    let strip = {
-        let state = state.clone();
-        use_memo((state.revision, state.analysis.done()), move |_| {
-            let n = state.project.migrations.len();
-            (n <= STRIP_MAX_STEPS && state.replay_finished() && !state.project.app_queries.trim().is_empty()).then(
-                || {
-                    let options = state.project.options();
-                    (0..=n)
-                        .filter_map(|k| state.analysis.catalog_at(k))
-                        .map(|c| check_queries(c, &options, &state.project.app_queries))
-                        .collect::<Vec<_>>()
-                },
-            )
-        })
+    // Computed in the jobs worker (it checks every query at every step).
+    let strip = match state.job(JobKind::QueriesByStep) {
+        Some(JobOutput::QueriesByStep(steps)) => Some(steps),
+        _ => None,
     };
     let step_name = match state.cursor.position {
         0 => "the empty database".to_string(),
@@ -68,7 +56,7 @@ pub fn queries_panel(props: &Props) -> Html {
                 <ul class="problems" data-testid="query-results">{ for reports.iter().enumerate().map(|(q, r)| {
                     let snippet = sql.get(r.offset..r.offset + r.len).unwrap_or_default();
                     let first_line = snippet.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("--")).unwrap_or_default();
-                    let cells = strip.as_ref().as_ref().map(|steps| html! {
+                    let cells = strip.map(|steps| html! {
                         <span class="strip" title="at each step, from the empty database to the end">{ for steps.iter().enumerate().map(|(k, at)| {
                             let failed = at.get(q).filter(|r| r.outcome == Outcome::Error);
                             let title = format!("after {}: {}", if k == 0 { "nothing".to_string() } else { state.project.migrations[k - 1].name.clone() },

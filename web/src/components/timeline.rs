@@ -33,8 +33,7 @@ pub fn timeline(props: &Props) -> Html {
     } else {
         format!("after {}", state.project.migrations.get(position - 1).map_or("", |m| m.name.as_str()))
     };
-    let statements =
-        if position > 0 { state.analysis.report(position - 1).map_or(0, |r| r.statements.len()) } else { 0 };
+    let statements = if position > 0 { state.replay.report(position - 1).map_or(0, |r| r.statements.len()) } else { 0 };
     let statement_value = state.cursor.statement.map_or(statements, |s| s + 1);
     let on_statement = {
         let dispatch = props.dispatch.clone();

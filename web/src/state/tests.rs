@@ -1,9 +1,42 @@
 use super::*;
 use crate::examples;
 use crate::jobs::{JobKind, JobOutput};
+use crate::replay::{ReplayHost, ReplayRequest};
 
-fn finish(state: Rc<AppState>) -> Rc<AppState> {
-    state.reduce(Action::Advance(Rc::new(|| true)))
+thread_local! {
+    /// The replay worker's side, one per test (each test runs on its own thread).
+    static WORKER: std::cell::RefCell<ReplayHost> = std::cell::RefCell::default();
+}
+
+/// What the app does with the replay worker, synchronously: tell it about the project, let it
+/// replay to the end, fetch the schemas on show and the cursor's.
+fn finish(mut state: Rc<AppState>) -> Rc<AppState> {
+    WORKER.with_borrow_mut(|host| {
+        for _ in 0..1000 {
+            let mut messages = Vec::new();
+            if let Some(request) = state.replay.project_request(&state.project) {
+                let epoch = state.replay.epoch();
+                state = state.reduce(Action::ReplaySent(epoch));
+                messages.extend(host.receive(request));
+            }
+            let mut wanted = state.wanted_schemas();
+            wanted.extend([state.cursor, state.cursor.before()]);
+            let at = state.replay.schemas_to_fetch(&wanted);
+            if !at.is_empty() {
+                let epoch = state.replay.epoch();
+                state = state.reduce(Action::SchemasRequested { epoch, at: at.clone() });
+                messages.extend(host.receive(ReplayRequest::Snapshots { epoch, at }));
+            }
+            if messages.is_empty() && !host.busy() {
+                return state;
+            }
+            messages.extend(host.work(|| true));
+            for m in messages {
+                state = state.reduce(Action::Replayed(Box::new(m)));
+            }
+        }
+        panic!("the replay did not settle");
+    })
 }
 
 fn example(id: &str) -> Rc<AppState> {
@@ -73,23 +106,35 @@ fn an_edit_replays_from_the_edited_migration_only() {
         migration("c", "ALTER TABLE b ADD COLUMN x int;"),
     ]);
     let state = finish(Rc::new(AppState::new(p, None)));
-    let a_report = state.analysis.report(0).expect("a ran") as *const _;
+    let a_report = state.replay.report(0).expect("a ran") as *const _;
     let edited =
         state.reduce(Action::EditSql { index: 2, side: Side::Up, sql: "ALTER TABLE a ADD COLUMN y int;".into() });
-    assert_eq!(edited.analysis.done(), 2, "a and b are kept");
+    assert_eq!(edited.replay.done(), 2, "a and b are kept");
     let edited = finish(edited);
-    assert_eq!(edited.analysis.report(0).expect("a") as *const _, a_report, "a was not replayed again");
+    assert_eq!(edited.replay.report(0).expect("a") as *const _, a_report, "a was not replayed again");
     let catalog = edited.catalog().expect("at the end");
     assert!(catalog.table(&schemasim_catalog::QualName::new("public", "a")).expect("a").column("y").is_some());
 }
 
 #[test]
-fn advance_stops_when_out_of_time_and_resumes() {
+fn the_views_follow_the_replay_as_it_arrives() {
     let p = project((0..5).map(|i| migration(&format!("m{i}"), &format!("CREATE TABLE t{i} ();"))).collect());
-    let state = Rc::new(AppState::new(p, None)).reduce(Action::Advance(Rc::new(|| false)));
-    assert_eq!(state.analysis.done(), 1);
-    assert!(state.catalog().is_none(), "the end is not replayed yet");
-    assert!(finish(state).catalog().is_some());
+    let mut state = Rc::new(AppState::new(p, None));
+    let epoch = state.replay.epoch();
+    let request = state.replay.project_request(&state.project).expect("a new project is sent");
+    state = state.reduce(Action::ReplaySent(epoch));
+    let messages = WORKER.with_borrow_mut(|host| {
+        host.receive(request);
+        host.work(|| false)
+    });
+    for m in messages {
+        state = state.reduce(Action::Replayed(Box::new(m)));
+    }
+    assert_eq!(state.replay.done(), 1, "one migration per slice at least");
+    assert!(!state.replay_finished());
+    assert!(state.replay.schemas_to_fetch(&[state.cursor]).is_empty(), "the end is not replayed yet");
+    let state = finish(state.reduce(Action::ShowPanel(Panel::Schema)));
+    assert!(state.catalog().is_some() && state.catalog_before_cursor().is_some(), "the Schema panel's schemas");
 }
 
 #[test]
@@ -100,8 +145,8 @@ fn stop_on_error_skips_the_rest_and_the_cursor_reads_each_step() {
         migration("c", "CREATE TABLE c ();"),
     ]);
     let state = finish(Rc::new(AppState::new(p, None)));
-    assert_eq!(state.analysis.report(2).expect("c").outcome, schemasim_engine::MigrationOutcome::Skipped);
-    let state = state.reduce(Action::SetPosition(1));
+    assert_eq!(state.replay.report(2).expect("c").outcome, schemasim_engine::MigrationOutcome::Skipped);
+    let state = finish(state.reduce(Action::SetPosition(1)));
     assert_eq!(state.catalog().expect("after a").relations.len(), 1);
     assert!(!state.follow_end);
     let problem = state.problems().into_iter().next().expect("b's error");
@@ -126,9 +171,9 @@ fn add_rename_move_toggle_and_delete() {
     let names: Vec<_> = state.project.migrations.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["c", "a", "b"]);
     assert_eq!(state.editor, Some((0, Side::Up)), "the open editor follows its migration");
-    assert_eq!(state.analysis.done(), 0, "moving to the front replays everything");
+    assert_eq!(state.replay.done(), 0, "moving to the front replays everything");
     let state = finish(state.reduce(Action::ToggleMigration(1)));
-    assert_eq!(state.analysis.report(1).expect("a").outcome, schemasim_engine::MigrationOutcome::Skipped);
+    assert_eq!(state.replay.report(1).expect("a").outcome, schemasim_engine::MigrationOutcome::Skipped);
     let state = state.reduce(Action::DeleteMigration(0));
     assert_eq!(state.project.migrations.len(), 2);
     assert_eq!(state.editor, None);
@@ -327,7 +372,7 @@ fn the_queries_panel_checks_the_example_s_queries_at_the_cursor() {
     assert_eq!(check(&state), [Some("42703".to_string())], "production lacks users.status");
     let edited = state.clone().reduce(Action::EditQueries("SELECT id FROM users; SELECT 1 FROM nope;".into()));
     assert!(edited.revision > state.revision, "saved with the project");
-    assert_eq!(edited.analysis.done(), state.analysis.done(), "nothing replays");
+    assert_eq!(edited.replay.done(), state.replay.done(), "nothing replays");
     assert_eq!(check(&edited), [None, Some("42P01".to_string())]);
 }
 
