@@ -49,16 +49,9 @@ pub enum ReplayRequest {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ReplayMessage {
     /// The reports of migrations `first..first + reports.len()` (without their schemas).
-    Progress {
-        epoch: u64,
-        first: usize,
-        reports: Vec<MigrationReport>,
-    },
-    Snapshot {
-        epoch: u64,
-        at: Cursor,
-        catalog: Catalog,
-    },
+    Progress { epoch: u64, first: usize, reports: Vec<MigrationReport> },
+    /// Schemas asked for: all those known by now in one message, so the page renders once.
+    Snapshots { epoch: u64, schemas: Vec<(Cursor, Catalog)> },
 }
 
 /// The worker's side: the sessions, replayed incrementally.
@@ -125,16 +118,19 @@ impl ReplayHost {
 
     fn answers(&mut self) -> Vec<ReplayMessage> {
         let Some(analysis) = &self.analysis else { return Vec::new() };
-        let epoch = self.epoch;
-        let mut out = Vec::new();
+        let mut schemas = Vec::new();
         self.waiting.retain(|&at| match analysis.catalog_at_cursor(at) {
             Some(catalog) => {
-                out.push(ReplayMessage::Snapshot { epoch, at, catalog: catalog.clone() });
+                schemas.push((at, catalog.clone()));
                 false
             }
             None => true,
         });
-        out
+        if schemas.is_empty() {
+            Vec::new()
+        } else {
+            vec![ReplayMessage::Snapshots { epoch: self.epoch, schemas }]
+        }
     }
 }
 
@@ -202,6 +198,10 @@ impl ReplayView {
     /// The schema at `at`, once the worker sent it.
     pub fn catalog(&self, at: Cursor) -> Option<&Catalog> {
         self.catalogs.get(&at).map(|c| c.as_ref())
+    }
+
+    pub fn shared_catalog(&self, at: Cursor) -> Option<Rc<Catalog>> {
+        self.catalogs.get(&at).cloned()
     }
 
     /// Migration `index` and those after it changed (edited, moved, added or removed).
@@ -275,12 +275,14 @@ impl ReplayView {
                     self.sent = None;
                 }
             }
-            ReplayMessage::Snapshot { epoch, at, catalog } if epoch == self.epoch => {
-                self.requested.remove(&at);
-                if self.catalogs.len() >= KEPT_SCHEMAS {
+            ReplayMessage::Snapshots { epoch, schemas } if epoch == self.epoch => {
+                if self.catalogs.len() + schemas.len() > KEPT_SCHEMAS {
                     self.catalogs.retain(|kept, _| on_show.contains(kept));
                 }
-                self.catalogs.insert(at, Rc::new(catalog));
+                for (at, catalog) in schemas {
+                    self.requested.remove(&at);
+                    self.catalogs.insert(at, Rc::new(catalog));
+                }
             }
             // An older epoch's: the project has changed since.
             _ => {}

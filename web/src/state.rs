@@ -87,6 +87,9 @@ pub struct AppState {
     pub replay: ReplayView,
     /// Where the timeline stands.
     pub cursor: Cursor,
+    /// The last schema the cursor had: shown (dimmed) while the next one comes from the
+    /// replay worker, so scrubbing does not empty and rebuild the page at every step.
+    pub last_catalog: Option<Rc<Catalog>>,
     /// Follow the end of the history as the replay progresses (until the user scrubs).
     pub follow_end: bool,
     /// The last change was typed in the editor: it goes to the replay worker after a pause in
@@ -183,6 +186,7 @@ impl AppState {
             project: Rc::new(project),
             revision: 0,
             replay: ReplayView::after(None),
+            last_catalog: None,
             cursor: Cursor { position, statement: None },
             follow_end: true,
             typing: false,
@@ -207,6 +211,15 @@ impl AppState {
     /// The schema at the cursor, once the replay worker sent it.
     pub fn catalog(&self) -> Option<&Catalog> {
         self.replay.catalog(self.cursor)
+    }
+
+    /// The schema at the cursor (`true`), or while it is on its way, the last one the cursor
+    /// had (`false`).
+    pub fn catalog_or_last(&self) -> Option<(&Catalog, bool)> {
+        match self.catalog() {
+            Some(catalog) => Some((catalog, true)),
+            None => self.last_catalog.as_deref().map(|c| (c, false)),
+        }
     }
 
     /// The schema just before the step the cursor is on (the previous statement, or the state
@@ -557,6 +570,9 @@ impl Reducible for AppState {
             Action::Replayed(message) => {
                 let on_show = s.wanted_schemas();
                 s.replay.receive(*message, &on_show);
+                if let Some(catalog) = s.replay.shared_catalog(s.cursor) {
+                    s.last_catalog = Some(catalog);
+                }
             }
             Action::ReplayWorkerCrashed { why, restarted } => {
                 s.replay.worker_restarted();

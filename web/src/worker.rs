@@ -7,9 +7,9 @@
 //! - `jobs` runs the whole-history analyses ([`crate::jobs`]), seconds each on a large history.
 //!
 //! Each is the app's own wasm module started again: a module worker, made from a Blob so no
-//! extra file is served, imports the wasm-bindgen glue Trunk emitted and initialises the same
-//! `.wasm` (the browser's cache serves it); `main` sees no `window` and serves what the
-//! worker's name says. Messages are JSON strings.
+//! extra file is served, imports the wasm-bindgen glue Trunk emitted and instantiates the
+//! page's compiled `WebAssembly.Module`, which the page posts to it; `main` sees no `window`
+//! and serves what the worker's name says. Messages are JSON strings.
 //!
 //! gloo-worker is not used because it exposes no error event: a panic aborts the wasm
 //! instance (a trap), and the page must then answer what was in flight and start a fresh
@@ -164,7 +164,7 @@ pub struct Channel {
 
 struct Inner {
     name: &'static str,
-    script: String,
+    bootstrap: Bootstrap,
     /// Takes an answer; `false` if it was not understood.
     on_text: Rc<dyn Fn(&str) -> bool>,
     on_crash: Callback<(String, bool)>,
@@ -183,7 +183,7 @@ impl Channel {
         on_message: Callback<T>,
         on_crash: Callback<(String, bool)>,
     ) -> Option<Channel> {
-        let script = bootstrap_script()?;
+        let bootstrap = bootstrap()?;
         let on_text = Rc::new(move |text: &str| match serde_json::from_str::<T>(text) {
             Ok(message) => {
                 on_message.emit(message);
@@ -193,7 +193,7 @@ impl Channel {
         });
         let inner = Rc::new(RefCell::new(Inner {
             name,
-            script,
+            bootstrap,
             on_text,
             on_crash,
             worker: None,
@@ -220,26 +220,41 @@ impl Channel {
     }
 }
 
-/// The module script the worker runs: the app's glue and wasm, by absolute URL (a Blob has no
-/// base to resolve relative ones against), found in the links Trunk puts in the page.
-fn bootstrap_script() -> Option<String> {
+/// How a worker starts: the module script it runs, and its first message, what it
+/// initialises the wasm from.
+struct Bootstrap {
+    script: String,
+    wasm: JsValue,
+}
+
+/// The module script imports the app's glue by absolute URL (a Blob has no base to resolve
+/// relative ones against), found in the links Trunk puts in the page, and waits for its first
+/// message: the page's own compiled `WebAssembly.Module`, so the worker does not compile the
+/// wasm again (or, if the page cannot give it, the wasm's URL).
+fn bootstrap() -> Option<Bootstrap> {
     let document = web_sys::window()?.document()?;
     let base = document.base_uri().ok()??;
     let href = |selector: &str| -> Option<String> {
         let relative = document.query_selector(selector).ok()??.get_attribute("href")?;
         Some(web_sys::Url::new_with_base(&relative, &base).ok()?.href())
     };
-    let glue = href("link[rel=modulepreload]")?;
-    let wasm = href("link[rel=preload][as=fetch]")?;
-    let glue = serde_json::to_string(&glue).ok()?;
-    let wasm = serde_json::to_string(&wasm).ok()?;
-    Some(format!("import init from {glue};\ninit({{ module_or_path: {wasm} }});\n"))
+    let glue = serde_json::to_string(&href("link[rel=modulepreload]")?).ok()?;
+    let module = wasm_bindgen::module();
+    let wasm = if module.is_instance_of::<js_sys::WebAssembly::Module>() {
+        module
+    } else {
+        JsValue::from_str(&href("link[rel=preload][as=fetch]")?)
+    };
+    let script = format!(
+        "import init from {glue};\nself.onmessage = (e) => {{ self.onmessage = null; init({{ module_or_path: e.data }}); }};\n"
+    );
+    Some(Bootstrap { script, wasm })
 }
 
 fn spawn(inner: &Rc<RefCell<Inner>>) -> Result<(), JsValue> {
-    let (script, name) = {
+    let (script, wasm, name) = {
         let inner = inner.borrow();
-        (inner.script.clone(), inner.name)
+        (inner.bootstrap.script.clone(), inner.bootstrap.wasm.clone(), inner.name)
     };
     let parts = js_sys::Array::of1(&JsValue::from_str(&script));
     let blob_options = web_sys::BlobPropertyBag::new();
@@ -252,6 +267,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>) -> Result<(), JsValue> {
     let worker = Worker::new_with_options(&url, &options);
     let _ = web_sys::Url::revoke_object_url(&url);
     let worker = worker?;
+    worker.post_message(&wasm)?;
 
     let weak = Rc::downgrade(inner);
     let onmessage = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {

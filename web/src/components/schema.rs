@@ -103,12 +103,17 @@ fn table_card(catalog: &Catalog, t: &Table, changed: bool, dispatch: &Callback<A
 pub fn schema_panel(props: &Props) -> Html {
     let state = &props.state;
     let dispatch = &props.dispatch;
-    let Some(catalog) = state.catalog() else {
-        return html! { <p class="empty">{ "Replaying up to this step…" }</p> };
+    // What this step changed, computed once per step (not on every render).
+    let changes = {
+        let state = state.clone();
+        let key = (state.revision, state.cursor, state.catalog().is_some(), state.catalog_before_cursor().is_some());
+        use_memo(key, move |_| match (state.catalog_before_cursor(), state.catalog()) {
+            (Some(before), Some(after)) if state.cursor.position > 0 => schemasim_engine::diff(before, after),
+            _ => Vec::new(),
+        })
     };
-    let changes = match state.catalog_before_cursor() {
-        Some(before) if state.cursor.position > 0 => schemasim_engine::diff(before, catalog),
-        _ => Vec::new(),
+    let Some((catalog, current)) = state.catalog_or_last() else {
+        return html! { <p class="empty">{ "Replaying up to this step…" }</p> };
     };
     let search = state.search.to_lowercase();
     let matches = |name: &QualName| search.is_empty() || name.to_string().to_lowercase().contains(&search);
@@ -208,7 +213,7 @@ pub fn schema_panel(props: &Props) -> Html {
         && catalog.types.is_empty()
         && catalog.functions.values().all(|f| f.extension.is_some());
     html! {
-        <div class="schema" data-testid="schema">
+        <div class={classes!("schema", (!current).then_some("stale"))} data-testid={if current { "schema" } else { "schema-stale" }}>
             <input class="search" type="search" placeholder="Search objects by name" value={state.search.clone()}
                 oninput={on_search} data-testid="schema-search" />
             { for ddl }
