@@ -62,10 +62,6 @@ impl Panel {
     }
 }
 
-/// The pause in the typing after which an edit goes to the replay worker (each keystroke would
-/// otherwise send the whole project and start a replay the next one makes stale).
-pub const TYPING_PAUSE_MS: u32 = 150;
-
 /// Past this many steps the Queries panel's per-step strip is not computed (it checks every
 /// query at every step).
 pub const QUERY_STRIP_MAX_STEPS: usize = 80;
@@ -92,9 +88,6 @@ pub struct AppState {
     pub last_catalog: Option<Rc<Catalog>>,
     /// Follow the end of the history as the replay progresses (until the user scrubs).
     pub follow_end: bool,
-    /// The last change was typed in the editor: it goes to the replay worker after a pause in
-    /// the typing ([`AppState::replay_delay_ms`]).
-    pub typing: bool,
     pub panel: Panel,
     pub editor: Option<(usize, Side)>,
     pub search: String,
@@ -189,7 +182,6 @@ impl AppState {
             last_catalog: None,
             cursor: Cursor { position, statement: None },
             follow_end: true,
-            typing: false,
             panel: Panel::Problems,
             editor: None,
             search: String::new(),
@@ -377,16 +369,6 @@ impl AppState {
         }
     }
 
-    /// How long the project waits before it goes to the replay worker: a pause in the typing
-    /// (each keystroke restarts the wait), else nothing.
-    pub fn replay_delay_ms(&self) -> u32 {
-        if self.typing {
-            TYPING_PAUSE_MS
-        } else {
-            0
-        }
-    }
-
     /// The jobs the panel on show needs and nobody has computed or is computing.
     pub fn wanted_jobs(&self) -> Vec<JobKind> {
         let mut kinds = Vec::new();
@@ -546,10 +528,7 @@ impl Reducible for AppState {
                         Side::Down => m.down = Some(sql),
                     }
                     match side {
-                        Side::Up => {
-                            s.project_changed(index);
-                            s.typing = true;
-                        }
+                        Side::Up => s.project_changed(index),
                         Side::Down => s.downs_changed(),
                     }
                 }
@@ -562,10 +541,7 @@ impl Reducible for AppState {
                     s.downs_changed();
                 }
             }
-            Action::ReplaySent(epoch) => {
-                s.typing = false;
-                s.replay.project_sent(epoch);
-            }
+            Action::ReplaySent(epoch) => s.replay.project_sent(epoch),
             Action::SchemasRequested { epoch, at } => s.replay.snapshots_requested(epoch, &at),
             Action::Replayed(message) => {
                 let on_show = s.wanted_schemas();

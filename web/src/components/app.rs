@@ -117,9 +117,9 @@ fn inline_markdown(text: &str) -> Html {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
 
-    // The replay runs in its worker: the page sends it the project (after a pause in the
-    // typing: the next keystroke, a new epoch, cancels the wait) and asks it for the schemas
-    // the panel on show reads.
+    // The replay runs in its worker: the page sends it the project on every change (the worker
+    // takes it between two slices of its replay) and asks it for the schemas the panel on
+    // show reads.
     let replay = {
         let (on_message, on_crash) = (state.dispatcher(), state.dispatcher());
         use_memo((), move |_| {
@@ -133,11 +133,11 @@ pub fn app() -> Html {
     };
     {
         let unsent = state.replay.project_unsent();
-        let delay = state.replay_delay_ms();
         let (state, replay) = (state.clone(), replay.clone());
         use_effect_with((state.replay.epoch(), unsent), move |&(epoch, unsent)| {
+            // A task of its own: serializing a large project does not lengthen the render's.
             let timeout = unsent.then(|| {
-                Timeout::new(delay, move || {
+                Timeout::new(0, move || {
                     if let Some(request) = state.replay.project_request(&state.project) {
                         state.dispatch(Action::ReplaySent(epoch));
                         replay.send(request);

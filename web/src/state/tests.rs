@@ -375,13 +375,3 @@ fn the_queries_panel_checks_the_example_s_queries_at_the_cursor() {
     assert_eq!(edited.replay.done(), state.replay.done(), "nothing replays");
     assert_eq!(check(&edited), [None, Some("42P01".to_string())]);
 }
-
-#[test]
-fn typing_waits_for_a_pause_before_replaying() {
-    let state = example(examples::DEFAULT_EXAMPLE);
-    assert_eq!(state.replay_delay_ms(), 0);
-    let typed = state.reduce(Action::EditSql { index: 0, side: Side::Up, sql: "CREATE TABLE users (id int);".into() });
-    assert_eq!(typed.replay_delay_ms(), TYPING_PAUSE_MS, "the replay waits for a pause");
-    let replayed = finish(typed);
-    assert_eq!(replayed.replay_delay_ms(), 0, "and goes on without waiting once it started");
-}
