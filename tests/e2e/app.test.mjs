@@ -314,6 +314,13 @@ test('the Queries panel checks the app\'s queries against the step on the timeli
   await page.getByTestId('queries-input').fill('SELECT id, email FROM users;\nSELECT * FROM user_invitations;');
   await page.getByTestId('query-message').filter({ hasText: 'relation "user_invitations" does not exist' }).waitFor();
   assert.equal(await page.getByTestId('query-result').count(), 2);
+  // The strips (computed in the jobs worker), a cell per step from the empty database: users
+  // exists from the first migration on, user_invitations never.
+  const steps = await page.getByTestId('migration').count();
+  const strips = page.locator('[data-testid=query-result] .strip');
+  await strips.nth(1).locator('.cell').first().waitFor();
+  const cells = await strips.evaluateAll((all) => all.map((s) => [...s.querySelectorAll('.cell')].map((c) => (c.classList.contains('bad') ? 'x' : 'o')).join('')));
+  assert.deepEqual(cells, ['x' + 'o'.repeat(steps), 'x'.repeat(steps + 1)]);
   assert.deepEqual(errors, []);
   await context.close();
 });

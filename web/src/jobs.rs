@@ -238,6 +238,16 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(round_trip(runner.run(&request(JobKind::Drift, &p))), JobOutput::Drift(None)));
+        let mut with_queries = p.clone();
+        with_queries.app_queries = "SELECT note FROM a;".into();
+        match round_trip(runner.run(&request(JobKind::QueriesByStep, &with_queries))) {
+            JobOutput::QueriesByStep(steps) => {
+                let failing: Vec<bool> =
+                    steps.iter().map(|s| s[0].outcome == schemasim_engine::Outcome::Error).collect();
+                assert_eq!(failing, [true, true, false], "a.note exists from b on");
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(round_trip(runner.run(&request(JobKind::Lints, &p))), JobOutput::Lints { .. }));
     }
 

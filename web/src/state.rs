@@ -602,8 +602,10 @@ impl Reducible for AppState {
             Action::Walk(k) => s.walk(k),
             Action::EditQueries(text) => {
                 Rc::make_mut(&mut s.project).app_queries = text;
-                // Saved with the project; nothing to replay.
+                // Saved with the project; nothing to replay, and only the queries' own job is
+                // stale.
                 s.revision += 1;
+                s.job_results.remove(&JobKind::QueriesByStep);
             }
             Action::RestoreCommittedOrder => {
                 let project = Rc::make_mut(&mut s.project);

@@ -373,5 +373,13 @@ fn the_queries_panel_checks_the_example_s_queries_at_the_cursor() {
     let edited = state.clone().reduce(Action::EditQueries("SELECT id FROM users; SELECT 1 FROM nope;".into()));
     assert!(edited.revision > state.revision, "saved with the project");
     assert_eq!(edited.replay.done(), state.replay.done(), "nothing replays");
+    // The per-step strip is the queries' own job: an edit asks for it again.
+    let mut shown = (*state.reduce(Action::ShowPanel(Panel::Queries))).clone();
+    assert_eq!(shown.wanted_jobs(), [JobKind::QueriesByStep]);
+    shown.job_results.insert(JobKind::QueriesByStep, Rc::new(JobOutput::QueriesByStep(Vec::new())));
+    assert!(shown.wanted_jobs().is_empty());
+    let retyped = Rc::new(shown).reduce(Action::EditQueries("SELECT 1;".into()));
+    assert!(retyped.job(JobKind::QueriesByStep).is_none(), "the old strip is gone");
+    assert_eq!(retyped.wanted_jobs(), [JobKind::QueriesByStep]);
     assert_eq!(check(&edited), [None, Some("42P01".to_string())]);
 }
