@@ -261,6 +261,27 @@ test('a replay worker that fails is replaced, and the replay goes on', async () 
   await context.close();
 });
 
+test('where no worker can start, the replay and the analyses run on the page', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+  // A browser (or a policy) without module workers: constructing one throws.
+  await context.addInitScript(() => { window.Worker = function () { throw new Error('no workers here'); }; });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const workers = [];
+  page.on('worker', (w) => workers.push(w));
+  await page.goto(URL);
+  await page.getByTestId('replay-done').waitFor();
+  assert.ok((await problemMessages(page)).includes(STATUS_ERROR));
+  await page.getByTestId('tab-schema').click();
+  await page.getByTestId('table').first().waitFor();
+  await page.getByTestId('tab-lints').click();
+  await page.getByTestId('lint').filter({ hasText: 'SS001' }).first().waitFor();
+  assert.equal(workers.length, 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the walkthrough drives the app, and each step has its own link', async () => {
   const { context, page, errors } = await openApp();
   const next = page.getByTestId('walkthrough-next');
