@@ -229,6 +229,18 @@ pub fn run_migration(session: &mut Session, m: &Migration) -> MigrationReport {
             statements.push(report);
             continue;
         }
+        if let Some(depth) = p.too_deep {
+            report.outcome = Outcome::Ok;
+            report.warnings.push(Warning {
+                message: format!(
+                    "this statement nests expressions about {depth} levels deep; schemasim parses at most {} (PostgreSQL accepts deeper ones, up to its max_stack_depth): it was not run, its effects are missing",
+                    parse::MAX_NESTING
+                ),
+            });
+            report.catalog_after = Some(session.catalog.clone());
+            statements.push(report);
+            continue;
+        }
         let result = match &p.node {
             Ok(node) => {
                 let (result, effects) = session.execute(node, p.text(&m.sql));

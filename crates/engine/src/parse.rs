@@ -18,7 +18,18 @@ pub struct ParsedStatement {
     pub node: Result<NodeEnum, PgError>,
     /// NOTICEs the scanner raises for this statement (identifier truncation).
     pub notices: Vec<String>,
+    /// Set when the statement nests too deep to be parsed here ([`MAX_NESTING`]): its
+    /// estimated depth. `node` is then PostgreSQL's error for a statement far deeper.
+    pub too_deep: Option<usize>,
 }
+
+/// The deepest expression nesting schemasim parses, as estimated by [`nesting`]. PostgreSQL
+/// accepts deeper expressions, up to its `max_stack_depth` (a chain of about 5000 `+` on a
+/// default server). The parser's tree output and its decoding recurse once per level or two,
+/// and so do the engine's walks over expressions, in a browser worker's stack of about 1 MB (or
+/// a 2 MB test thread in a debug build): past this estimate a statement is not parsed (running
+/// it says so) rather than overflowing the stack.
+pub const MAX_NESTING: usize = 100;
 
 impl ParsedStatement {
     pub fn text<'a>(&self, file: &'a str) -> &'a str {
@@ -30,6 +41,10 @@ impl ParsedStatement {
 pub fn parse_file(sql: &str) -> Vec<ParsedStatement> {
     let cleaned = without_restrict_lines(sql);
     let sql = cleaned.as_deref().unwrap_or(sql);
+    if nesting(sql) > MAX_NESTING {
+        // Statement by statement, so only the deep ones are left unparsed.
+        return parse_piecewise(sql);
+    }
     match parse_protobuf(sql) {
         Some(tree) => {
             let mut statements: Vec<ParsedStatement> =
@@ -138,7 +153,7 @@ fn statement_from_raw(sql: &str, base: usize, piece_end: usize, raw: RawStmt) ->
     let end = if raw.stmt_len == 0 { piece_end } else { start + raw.stmt_len as usize };
     let (offset, len) = trim_statement(sql, start, end);
     let node = raw.stmt?.node?;
-    Some(ParsedStatement { offset, len, node: Ok(node), notices: Vec::new() })
+    Some(ParsedStatement { offset, len, node: Ok(node), notices: Vec::new(), too_deep: None })
 }
 
 /// Splits SQL text at top-level semicolons as psql does: not inside parentheses, strings,
@@ -181,6 +196,18 @@ fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
     let mut out = Vec::new();
     for piece in pieces {
         let base = piece.as_ptr() as usize - sql.as_ptr() as usize;
+        let depth = nesting(piece);
+        if depth > MAX_NESTING {
+            let (offset, len) = trim_statement(sql, base, base + piece.len());
+            let error = PgError {
+                hint: Some(
+                    "Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.".into(),
+                ),
+                ..PgError::new("54001", "stack depth limit exceeded")
+            };
+            out.push(ParsedStatement { offset, len, node: Err(error), notices: Vec::new(), too_deep: Some(depth) });
+            continue;
+        }
         match parse_protobuf(piece) {
             Some(tree) => {
                 let mut statements: Vec<ParsedStatement> = tree
@@ -203,11 +230,74 @@ fn parse_piecewise(sql: &str) -> Vec<ParsedStatement> {
                     e
                 });
                 let error = error.unwrap_or_else(|| PgError::new("42601", "syntax error"));
-                out.push(ParsedStatement { offset, len, node: Err(error), notices: Vec::new() });
+                out.push(ParsedStatement { offset, len, node: Err(error), notices: Vec::new(), too_deep: None });
             }
         }
     }
     out
+}
+
+/// An upper estimate of how deep the parse tree of `sql`'s deepest statement nests, from its
+/// tokens (no parsing, which is what recurses): each call's parenthesis or `CASE` counts 2
+/// (their arguments sit two nodes below), other parentheses and brackets 1, each operator or
+/// `NOT` 1 until the next comma, semicolon, `AND`, `OR`, CASE branch or closing parenthesis at
+/// its level (a chain `a + b + c` nests one level per operator; `AND`/`OR` chains and CASE
+/// branches are flat).
+pub fn nesting(sql: &str) -> usize {
+    // Cheap bound first: without that many parentheses, operator characters, `CASE`s and
+    // `NOT`s in the whole text, no statement can nest that deep.
+    let symbols = sql.bytes().filter(|b| b"()[]+-*/<>=~!@#%^&|`?:".contains(b)).count();
+    let words =
+        sql.as_bytes().windows(3).filter(|w| w.eq_ignore_ascii_case(b"cas") || w.eq_ignore_ascii_case(b"not")).count();
+    let candidates = symbols + words;
+    if candidates <= MAX_NESTING / 2 {
+        return candidates * 2;
+    }
+    let Ok(scan) = pg_query::scan(sql) else { return 0 };
+    // `levels[i]`: how much level i's opening added, and the operators since its last separator.
+    let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    // Whether the previous token names a function or type: its parenthesis holds arguments.
+    let mut after_name = false;
+    for token in &scan.tokens {
+        let text = sql.get(token.start as usize..token.end as usize).unwrap_or("");
+        let keyword = token.keyword_kind != pg_query::protobuf::KeywordKind::NoKeyword as i32;
+        let is_keyword = |k: &str| keyword && text.eq_ignore_ascii_case(k);
+        match text {
+            _ if text == "(" || text == "[" || is_keyword("case") => {
+                // A call's arguments or a CASE's branches sit two nodes below; plain grouping
+                // parentheses add no node but hold a chain of their own.
+                let weight = if after_name || is_keyword("case") { 2 } else { 1 };
+                levels.push((weight, 0));
+                depth += weight;
+            }
+            _ if (text == ")" || text == "]" || is_keyword("end")) && levels.len() > 1 => {
+                let (weight, operators) = levels.pop().unwrap_or_default();
+                depth -= weight + operators;
+            }
+            _ if matches!(text, "," | ";")
+                || (keyword && ["and", "or", "when", "then", "else"].iter().any(|k| text.eq_ignore_ascii_case(k))) =>
+            {
+                if let Some((_, operators)) = levels.last_mut() {
+                    depth -= *operators;
+                    *operators = 0;
+                }
+            }
+            _ if is_keyword("not")
+                || (!keyword && !text.is_empty() && text.bytes().all(|b| b"+-*/<>=~!@#%^&|`?:".contains(&b))) =>
+            {
+                if let Some((_, operators)) = levels.last_mut() {
+                    *operators += 1;
+                    depth += 1;
+                }
+            }
+            _ => {}
+        }
+        after_name = token.token == pg_query::protobuf::Token::Ident as i32
+            || (keyword && token.keyword_kind != pg_query::protobuf::KeywordKind::ReservedKeyword as i32);
+        deepest = deepest.max(depth);
+    }
+    deepest
 }
 
 /// Narrows `[start, end)` to the statement itself: leading whitespace and comments skipped,
@@ -312,6 +402,54 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn chain(n: usize) -> String {
+        format!("CREATE TABLE t (a int DEFAULT {});", vec!["1"; n].join(" + "))
+    }
+
+    #[test]
+    fn nesting_counts_operator_chains_parentheses_and_case_but_not_flat_lists() {
+        assert_eq!(nesting(&chain(100)), 99 + 2, "99 operators inside the column list's parentheses");
+        // The same chain as pg_dump writes it, one pair of parentheses per operator.
+        let dumped = format!("CREATE TABLE t (a int DEFAULT {}1{});", "(".repeat(98), " + 1)".repeat(98));
+        assert!(nesting(&dumped) <= nesting(&chain(100)) + 1, "{}", nesting(&dumped));
+        assert!(nesting(&chain(99)) <= MAX_NESTING && nesting(&chain(100)) > MAX_NESTING);
+        let calls = format!("SELECT {}1{};", "abs(".repeat(150), ")".repeat(150));
+        assert_eq!(nesting(&calls), 300);
+        let cases = format!("SELECT {}1{};", "CASE WHEN a THEN ".repeat(150), " END".repeat(150));
+        assert_eq!(nesting(&cases), 300);
+        // Long but flat: VALUES rows, AND chains, argument lists.
+        let rows = vec!["(1 + 1, 'a' || 'b')"; 1000].join(", ");
+        assert!(nesting(&format!("INSERT INTO t VALUES {rows};")) <= 4);
+        let conditions = vec!["a = 1"; 1000].join(" AND ");
+        assert!(nesting(&format!("SELECT 1 WHERE {conditions};")) <= 2);
+    }
+
+    #[test]
+    fn a_statement_too_deep_to_parse_is_marked_and_the_others_parse() {
+        // A chain PostgreSQL accepts, and that once decoded as a "syntax error" (the protobuf
+        // decoder's recursion limit of 100).
+        let fine = parse_file(&chain(90));
+        assert!(fine[0].node.is_ok() && fine[0].too_deep.is_none());
+        let sql = format!("CREATE TABLE a (id int);\n{}\nCREATE TABLE b (id int);", chain(50_000));
+        let parsed = parse_file(&sql);
+        assert_eq!(parsed.len(), 3);
+        assert!(parsed[0].node.is_ok() && parsed[2].node.is_ok());
+        assert!(parsed[1].too_deep.is_some_and(|d| d > MAX_NESTING));
+        assert!(parsed[1].text(&sql).starts_with("CREATE TABLE t"));
+    }
+
+    #[test]
+    fn running_a_too_deep_statement_warns_and_the_migration_goes_on() {
+        let sql = format!("{}\nCREATE TABLE after_it (id int);", chain(50_000));
+        let mut session = crate::Session::default();
+        let migration = crate::Migration { name: "m".into(), path: "m.sql".into(), sql, transaction: true };
+        let report = crate::run_migration(&mut session, &migration);
+        assert_eq!(report.outcome, crate::MigrationOutcome::Ok);
+        assert!(report.statements[0].warnings[0].message.contains("nests expressions"), "{:?}", report.statements[0]);
+        let table = |name: &str| session.catalog.table(&schemasim_catalog::QualName::new("public", name)).is_some();
+        assert!(table("after_it") && !table("t"));
+    }
 
     #[test]
     fn pg_dump_restrict_lines_are_no_statements() {
