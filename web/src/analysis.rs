@@ -36,10 +36,6 @@ impl Analysis {
         self.reports.get(index).map(|r| r.as_ref())
     }
 
-    pub fn reports(&self) -> impl Iterator<Item = &MigrationReport> {
-        self.reports.iter().map(|r| r.as_ref())
-    }
-
     /// The schema after the first `position` migrations (0: the empty database); `None` while
     /// the replay has not got there.
     pub fn catalog_at(&self, position: usize) -> Option<&Catalog> {
