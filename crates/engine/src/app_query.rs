@@ -27,16 +27,9 @@ pub fn check_queries(catalog: &Catalog, options: &ReplayOptions, sql: &str) -> V
 
 fn check_one(session: &Session, sql: &str, p: &ParsedStatement) -> StatementReport {
     let mut report = StatementReport { outcome: Outcome::Ok, ..crate::skipped_statement(sql, p.offset, p.len) };
-    let result = match &p.node {
-        Ok(node) => {
-            let mut scratch = session.clone();
-            let (result, effects) = scratch.execute(node, p.text(sql));
-            report.notices = effects.notices;
-            report.warnings = effects.warnings;
-            result
-        }
-        Err(e) => Err(e.clone()),
-    };
+    let (result, effects) = session.clone().execute_parsed(p, sql);
+    report.notices = effects.notices;
+    report.warnings = effects.warnings;
     if let Err(e) = result {
         report.outcome = Outcome::Error;
         report.error_position = e.position.map(|pos| parse::line_column(sql, pos));

@@ -135,11 +135,7 @@ pub fn load_dump(sql: &str, roles_from: &Catalog) -> (Catalog, Vec<DumpError>) {
     let mut session = Session::new(catalog);
     let mut errors = Vec::new();
     for p in crate::parse::parse_file(sql) {
-        let result = match &p.node {
-            Ok(node) => session.execute(node, p.text(sql)).0,
-            Err(e) => Err(e.clone()),
-        };
-        if let Err(e) = result {
+        if let Err(e) = session.execute_parsed(&p, sql).0 {
             let (line, column) = crate::parse::line_column(sql, e.position.unwrap_or(p.offset));
             errors.push(DumpError { line, column, sqlstate: e.sqlstate, message: e.message });
         }

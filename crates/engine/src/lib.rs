@@ -229,28 +229,10 @@ pub fn run_migration(session: &mut Session, m: &Migration) -> MigrationReport {
             statements.push(report);
             continue;
         }
-        if let Some(depth) = p.too_deep {
-            report.outcome = Outcome::Ok;
-            report.warnings.push(Warning {
-                message: format!(
-                    "this statement nests expressions about {depth} levels deep; schemasim parses at most {} (PostgreSQL accepts deeper ones, up to its max_stack_depth): it was not run, its effects are missing",
-                    parse::MAX_NESTING
-                ),
-            });
-            report.catalog_after = Some(session.catalog.clone());
-            statements.push(report);
-            continue;
-        }
-        let result = match &p.node {
-            Ok(node) => {
-                let (result, effects) = session.execute(node, p.text(&m.sql));
-                // The parser's NOTICEs come first, as the server sends them before executing.
-                report.notices = p.notices.iter().map(Notice::info).chain(effects.notices).collect();
-                report.warnings = effects.warnings;
-                result
-            }
-            Err(e) => Err(e.clone()),
-        };
+        let (result, effects) = session.execute_parsed(p, &m.sql);
+        // The parser's NOTICEs come first, as the server sends them before executing.
+        report.notices = p.notices.iter().map(Notice::info).chain(effects.notices).collect();
+        report.warnings = effects.warnings;
         match result {
             Ok(()) => report.outcome = Outcome::Ok,
             Err(e) => {

@@ -3,6 +3,7 @@
 //! `--single-transaction` does, explicit BEGIN/COMMIT/ROLLBACK/SAVEPOINT, aborted blocks).
 
 use crate::error::{Notice, PgError, PgResult, Warning};
+use crate::parse::ParsedStatement;
 use crate::statement;
 use pg_query::protobuf::RangeVar;
 use pg_query::NodeEnum;
@@ -121,6 +122,23 @@ impl Session {
             self.catalog = block.start;
             self.search_path = block.start_search_path;
             self.check_function_bodies = block.start_check_function_bodies;
+        }
+    }
+
+    /// Executes a statement as [`crate::parse::parse_file`] gave it: its tree, or its syntax
+    /// error; one too deep to parse ([`ParsedStatement::too_deep`]) is not run and says so in a
+    /// warning. The parser's own NOTICEs are the caller's (they come before execution).
+    pub fn execute_parsed(&mut self, p: &ParsedStatement, file: &str) -> (PgResult<()>, Effects) {
+        if let Some(depth) = p.too_deep {
+            let message = format!(
+                "this statement nests expressions about {depth} levels deep; schemasim parses at most {} (PostgreSQL accepts deeper ones, up to its max_stack_depth): it was not run, its effects are missing",
+                crate::parse::MAX_NESTING
+            );
+            return (Ok(()), Effects { notices: Vec::new(), warnings: vec![Warning { message }] });
+        }
+        match &p.node {
+            Ok(node) => self.execute(node, p.text(file)),
+            Err(e) => (Err(e.clone()), Effects::default()),
         }
     }
 

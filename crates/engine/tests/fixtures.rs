@@ -26,15 +26,9 @@ fn check(path: &Path) {
     let mut failures = Vec::new();
     for (i, p) in parse_file(&sql).iter().enumerate() {
         let mut actual = Vec::new();
-        let result = match &p.node {
-            Ok(node) => {
-                actual.extend(p.notices.iter().map(|n| format!("NOTICE: {n}")));
-                let (result, effects) = session.execute(node, p.text(&sql));
-                actual.extend(effects.notices.iter().map(|n| format!("{}: {}", n.severity, n.message)));
-                result
-            }
-            Err(e) => Err(e.clone()),
-        };
+        actual.extend(p.notices.iter().map(|n| format!("NOTICE: {n}")));
+        let (result, effects) = session.execute_parsed(p, &sql);
+        actual.extend(effects.notices.iter().map(|n| format!("{}: {}", n.severity, n.message)));
         actual.push(match result {
             Ok(()) => "ok".to_string(),
             Err(e) => format!("ERROR {}: {}", e.sqlstate, e.message),

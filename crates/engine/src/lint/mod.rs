@@ -459,10 +459,7 @@ fn replay_collect(session: &mut Session, m: &Migration, index: usize, out: &mut 
         let search_path = session.search_path.clone();
         let in_block = session.in_block();
         let text = p.text(&m.sql).to_string();
-        let ok = match &p.node {
-            Ok(node) => session.execute(node, &text).0.is_ok(),
-            Err(_) => false,
-        };
+        let ok = session.execute_parsed(p, &m.sql).0.is_ok();
         out.push(Replayed {
             migration: index,
             offset: p.offset,
