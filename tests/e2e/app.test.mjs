@@ -3,25 +3,16 @@
 // sets SCHEMASIM_URL and SCHEMASIM_SCREENSHOTS. Each test starts from a fresh browser profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
+import { URL, launchChromium, shot } from './harness.mjs';
 
-const require = createRequire(join(process.env.NODE_PATH ?? '', 'x.js'));
-const { chromium } = require('playwright-core');
-
-const URL = process.env.SCHEMASIM_URL ?? 'http://127.0.0.1:8080/';
-const SHOTS = process.env.SCHEMASIM_SCREENSHOTS ?? 'target/e2e';
 const CORPUS = process.env.SCHEMASIM_CORPUS ?? '../shared/corpus';
 const STATUS_ERROR = 'column "status" of relation "users" does not exist';
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(async () => browser?.close());
 
@@ -56,7 +47,6 @@ async function openApp() {
   return { context, page, errors, foreign, workers, loadMs: Date.now() - started };
 }
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 const problemMessages = (page) => page.getByTestId('problem-message').allInnerTexts();
 
 test('first screen tells the skipped-migration story with its error', async () => {

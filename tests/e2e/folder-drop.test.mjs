@@ -1,6 +1,6 @@
 // End-to-end test of dropping a real folder from disk on the project list, in headless Chromium
 // (Debian's /usr/bin/chromium) driven by playwright-core. Run by `cargo xtask e2e` like
-// app.test.mjs (SCHEMASIM_URL, SCHEMASIM_SCREENSHOTS); self-contained: its own browser.
+// app.test.mjs (SCHEMASIM_URL, SCHEMASIM_SCREENSHOTS, harness.mjs); its own browser.
 //
 // Playwright cannot synthesise a directory drop (a DataTransfer built in the page only holds
 // File objects, whose webkitGetAsEntry() is null). The DevTools protocol can: a drag dispatched
@@ -11,27 +11,18 @@
 // doing this fails as "the harness", not as "the app"), then what the app made of the folder.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { URL, launchChromium, shot } from './harness.mjs';
 
-const require = createRequire(join(process.env.NODE_PATH ?? '', 'x.js'));
-const { chromium } = require('playwright-core');
-
-const URL = process.env.SCHEMASIM_URL ?? 'http://127.0.0.1:8080/';
-const SHOTS = process.env.SCHEMASIM_SCREENSHOTS ?? 'target/e2e';
 const EXAMPLES = new globalThis.URL('../../examples/', import.meta.url).pathname;
 
 let browser;
 let scratch;
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'schemasim-folder-drop-'));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -49,7 +40,6 @@ async function openApp() {
   return { context, page, errors };
 }
 
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 
 // Every file under `dir`, as `/`-separated paths relative to it, sorted.
 function filesUnder(dir) {
