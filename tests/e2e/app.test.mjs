@@ -28,6 +28,15 @@ async function workerNamed(workers, name) {
   return found[0];
 }
 
+// A message the worker cannot understand makes it report a crash (as a panic does); the page
+// starts a fresh one beside the other worker.
+async function crashWorker(page, workers, name) {
+  const worker = await workerNamed(workers, name);
+  await worker.evaluate(() => self.onmessage(new MessageEvent('message', { data: 'not a request' })));
+  for (let i = 0; i < 50 && workers.length < 3; i++) await page.waitForTimeout(100);
+  assert.equal(workers.length, 3, `a fresh ${name} worker started`);
+}
+
 async function openApp() {
   const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
   const page = await context.newPage();
@@ -215,11 +224,7 @@ test('a worker that fails is replaced, and the analyses go on', async () => {
   const { context, page, errors, workers } = await openApp();
   await page.getByTestId('tab-lints').click();
   await page.getByTestId('lint').first().waitFor();
-  // A message the jobs worker cannot understand makes it report a crash (as a panic does).
-  const jobs = await workerNamed(workers, 'jobs');
-  await jobs.evaluate(() => self.onmessage(new MessageEvent('message', { data: 'not a job' })));
-  for (let i = 0; i < 50 && workers.length < 3; i++) await page.waitForTimeout(100);
-  assert.equal(workers.length, 3, 'a fresh jobs worker started');
+  await crashWorker(page, workers, 'jobs');
   // The next analysis runs in the new worker.
   const m115 = page.locator('[data-testid=migration][data-name*="115"]');
   await m115.hover();
@@ -235,10 +240,7 @@ test('a replay worker that fails is replaced, and the replay goes on', async () 
   const { context, page, errors, workers } = await openApp();
   await page.getByTestId('tab-schema').click();
   await page.getByTestId('table').first().waitFor();
-  const replay = await workerNamed(workers, 'replay');
-  await replay.evaluate(() => self.onmessage(new MessageEvent('message', { data: 'not a replay request' })));
-  for (let i = 0; i < 50 && workers.length < 3; i++) await page.waitForTimeout(100);
-  assert.equal(workers.length, 3, 'a fresh replay worker started');
+  await crashWorker(page, workers, 'replay');
   assert.match(await page.getByTestId('status').innerText(), /The replay crashed .* it was restarted/);
   // The fresh worker replays the project again: an edit and a scrub are answered.
   await page.getByTestId('migration').first().click();
