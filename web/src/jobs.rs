@@ -1,8 +1,9 @@
 //! Whole-history analyses that take too long for the page's thread (seconds on a history the
 //! size of Lemmy's): the lints, drift, dependency graph and order sandbox, the rollback check,
-//! the "roll back to step k" preview and the application's queries at every step. Each is a [`JobRequest`] (plain data, the project
-//! itself) answered by a [`JobOutput`] (plain data), so it runs in the jobs worker
-//! (`worker.rs`) or, where no worker can start, on the page: the same [`JobRunner`] either way.
+//! the "roll back to step k" preview and the application's queries at every step. Each is a
+//! [`JobRequest`] (plain data, the project itself) answered by a [`JobOutput`] (plain data), so
+//! it runs in the jobs worker (`worker.rs`) or, where no worker can start, on the page: the
+//! same [`JobRunner`] either way.
 use crate::analysis::{Analysis, CommittedHistory, RollbackPreview};
 use crate::project::Project;
 use schemasim_engine::order::{dependency_graph, try_order, DependencyGraph, TryReport};

@@ -128,7 +128,6 @@ pub enum Action {
         sql: String,
     },
     AddDown(usize),
-    /// Replay more of the history; the closure says whether there is time left.
     /// The replay worker was told about this epoch of the project.
     ReplaySent(u64),
     /// These schemas were asked of the replay worker for this epoch.

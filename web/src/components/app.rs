@@ -159,8 +159,8 @@ pub fn app() -> Html {
         });
     }
 
-    // Whole-history jobs (lints, drift, order, rollback) go to the worker; their answers come
-    // back as actions.
+    // Whole-history jobs (lints, drift, order, rollback, queries by step) go to the jobs
+    // worker; their answers come back as actions.
     let jobs = {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| {
